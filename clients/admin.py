@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from clients import models
+
+
+@admin.register(models.MonitoringCode)
+class MonitoringCodeAdmin(admin.ModelAdmin):
+    list_display = ["kind", "code", "name", "is_special_category", "order", "is_active"]
+    list_filter = ["kind"]
+    list_editable = ["order", "is_active"]
+
+
+@admin.register(models.Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["code", "last_name", "first_name", "locality", "status"]
+    list_select_related = ["locality"]
+    list_filter = ["status"]
+    search_fields = ["code", "last_name", "first_name"]
+    raw_id_fields = ["household", "locality", "organisation"]
+
+
+@admin.register(models.Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["name", "locality"]
+    list_select_related = ["locality"]
+    search_fields = ["name"]
+
+
+@admin.register(models.Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["client", "project", "entry_date", "exit_date"]
+    list_select_related = ["client", "project"]
+    raw_id_fields = ["client"]
+
+
+@admin.register(models.CaseAssignment)
+class CaseAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["client", "worker", "project", "started_on", "ended_on"]
+    list_select_related = ["client", "worker", "project"]
+    raw_id_fields = ["client", "worker", "assigned_by"]

@@ -1,0 +1,71 @@
+"""Generated reports, kept with who generated them and when."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Project
+from casework.roles import is_active_user, managed_project_ids
+
+
+class ReportKind(models.TextChoices):
+    INDICATORS = "indicators", _("Indicator report")
+    MONITORING_SHEETS = "monitoring_sheets", _("Participant monitoring sheets")
+    TIMESHEETS = "timesheets", _("Key activities and timesheets")
+    EVALUATION = "evaluation", _("Evaluation report (KA 07)")
+    CASELOAD = "caseload", _("Caseload report")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class GeneratedReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> GeneratedReportQuerySet:
+        """Reports aggregate a whole project: only its guarantors and admins see them."""
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(project__in=managed_project_ids(user))
+
+
+class GeneratedReport(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    file_format = models.CharField(_("format"), max_length=5)
+    language = models.CharField(_("language"), max_length=5, default="cs")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(upload_to="reports/%Y/", blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GeneratedReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("generated report")
+        verbose_name_plural = _("generated reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="report_period_ordered"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_max"),
+        ]
+        indexes = [models.Index(fields=["project", "created_at"], name="report_project_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start}–{self.period_end}"

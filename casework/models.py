@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.roles import (
     Role,
-    admin_organisation_ids,
     is_active_user,
     managed_project_ids,
     worker_project_ids,
@@ -97,9 +96,7 @@ class ProjectQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(
-            Q(pk__in=managed_project_ids(user)) | Q(pk__in=worker_project_ids(user))
-        )
+        return self.filter(Q(pk__in=managed_project_ids(user)) | Q(pk__in=worker_project_ids(user)))
 
     def managed_by(self, user) -> ProjectQuerySet:
         """Projects the user oversees as guarantor or admin."""
@@ -113,7 +110,9 @@ class ProjectQuerySet(models.QuerySet):
 class Project(models.Model):
     """A grant-funded project: its dates, budget and the rules the funder set for it."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="projects")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="projects"
+    )
     code = models.CharField(
         _("short code"), max_length=10, help_text=_("Prefix of client codes, e.g. RAL.")
     )
@@ -280,7 +279,10 @@ class ReportingPeriod(models.Model):
             ExclusionConstraint(
                 name="period_no_overlap",
                 expressions=[
-                    (DateRange("start_date", "end_date", models.Value("[]")), RangeOperators.OVERLAPS),
+                    (
+                        DateRange("start_date", "end_date", models.Value("[]")),
+                        RangeOperators.OVERLAPS,
+                    ),
                     ("project", RangeOperators.EQUAL),
                 ],
             ),
@@ -317,7 +319,9 @@ class Membership(models.Model):
         verbose_name_plural = _("project memberships")
         ordering = ["project", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "project"], name="membership_one_role_per_project")
+            models.UniqueConstraint(
+                fields=["user", "project"], name="membership_one_role_per_project"
+            )
         ]
         indexes = [
             # Every access scope starts from "memberships of this user with this role".
@@ -362,9 +366,7 @@ class InterventionType(CodeList):
         default=True,
         help_text=_("Outreach needs no goal; other support links to a goal or is a one-off."),
     )
-    field_only = models.BooleanField(
-        _("cannot take place in the office"), default=False
-    )
+    field_only = models.BooleanField(_("cannot take place in the office"), default=False)
 
     class Meta(CodeList.Meta):
         verbose_name = _("type of intervention")
@@ -406,7 +408,9 @@ class Intervention(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="interventions")
     key_activity = models.ForeignKey(
-        KeyActivity, on_delete=models.PROTECT, related_name="interventions",
+        KeyActivity,
+        on_delete=models.PROTECT,
+        related_name="interventions",
         verbose_name=_("key activity"),
     )
     date = models.DateField(_("date"))
@@ -426,8 +430,12 @@ class Intervention(models.Model):
     is_group = models.BooleanField(_("group session"), default=False)
     anonymous_count = models.PositiveIntegerField(_("anonymous participants"), default=0)
     plan_goal = models.ForeignKey(
-        "clients.PlanGoal", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="interventions", verbose_name=_("plan goal"),
+        "clients.PlanGoal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("plan goal"),
     )
     is_one_off = models.BooleanField(_("one-off request"), default=False)
     workers = models.ManyToManyField(
@@ -486,6 +494,9 @@ class InterventionWorker(models.Model):
             models.Index(fields=["worker", "intervention"], name="intervention_worker_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.intervention_id}"
+
 
 class InterventionParticipant(models.Model):
     """An identified client present at an intervention (the attendance list of a group)."""
@@ -509,6 +520,9 @@ class InterventionParticipant(models.Model):
             # Support hours per client: all interventions of one client.
             models.Index(fields=["client", "intervention"], name="participant_client_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} @ {self.intervention_id}"
 
 
 class OutreachContact(models.Model):

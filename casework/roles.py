@@ -42,12 +42,14 @@ def admin_organisation_ids(user: AnyUser) -> models.QuerySet:
 
 
 def managed_project_ids(user: AnyUser) -> models.QuerySet:
-    """Projects whose whole record the user may see: as guarantor, or as the organisation's admin."""
+    """Projects whose whole record the user may see: as guarantor, or as the org's admin."""
     from casework.models import Membership, Project
 
     return Project.objects.filter(
         models.Q(organisation__in=admin_organisation_ids(user))
-        | models.Q(pk__in=Membership.objects.filter(user=user, role=Role.GUARANTOR).values("project"))
+        | models.Q(
+            pk__in=Membership.objects.filter(user=user, role=Role.GUARANTOR).values("project")
+        )
     ).values("pk")
 
 

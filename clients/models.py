@@ -134,12 +134,20 @@ class Client(models.Model):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     birth_number = models.CharField(
-        _("birth number"), max_length=10, blank=True, validators=[validate_birth_number],
+        _("birth number"),
+        max_length=10,
+        blank=True,
+        validators=[validate_birth_number],
         help_text=_("Only with a legal basis, e.g. for an insolvency petition."),
     )
     gender = models.ForeignKey(
-        MonitoringCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        limit_choices_to={"kind": MonitoringCodeKind.GENDER}, verbose_name=_("gender"),
+        MonitoringCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": MonitoringCodeKind.GENDER},
+        verbose_name=_("gender"),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -152,11 +160,19 @@ class Client(models.Model):
         _("postcode"), max_length=6, blank=True, validators=[validate_postcode]
     )
     locality = models.ForeignKey(
-        Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="clients",
+        Locality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clients",
         verbose_name=_("locality"),
     )
     household = models.ForeignKey(
-        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="clients",
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clients",
         verbose_name=_("household"),
     )
     status = models.CharField(
@@ -190,7 +206,9 @@ class Client(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "last_name", "first_name"], name="client_name_idx"),
+            models.Index(
+                fields=["organisation", "last_name", "first_name"], name="client_name_idx"
+            ),
             models.Index(fields=["locality", "status"], name="client_locality_status_idx"),
             # Typo-tolerant name search (pg_trgm); the unaccented variant comes with search.
             GinIndex(
@@ -371,12 +389,20 @@ class Enrolment(models.Model):
     )
     # Entry monitoring data.
     labour_status = models.ForeignKey(
-        MonitoringCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        MonitoringCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"kind": MonitoringCodeKind.LABOUR_STATUS},
         verbose_name=_("labour-market status at entry"),
     )
     education = models.ForeignKey(
-        MonitoringCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        MonitoringCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"kind": MonitoringCodeKind.EDUCATION},
         verbose_name=_("highest education"),
     )
@@ -384,18 +410,26 @@ class Enrolment(models.Model):
         _("disadvantage"), max_length=10, choices=DisadvantageAnswer.choices, blank=True
     )
     disadvantages = models.ManyToManyField(
-        MonitoringCode, blank=True, related_name="+",
+        MonitoringCode,
+        blank=True,
+        related_name="+",
         limit_choices_to={"kind": MonitoringCodeKind.DISADVANTAGE},
         verbose_name=_("disadvantages at entry"),
     )
     # Exit monitoring data.
     exit_labour_status = models.ForeignKey(
-        MonitoringCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        MonitoringCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"kind": MonitoringCodeKind.LABOUR_STATUS},
         verbose_name=_("labour-market status at exit"),
     )
     exit_situations = models.ManyToManyField(
-        MonitoringCode, blank=True, related_name="+",
+        MonitoringCode,
+        blank=True,
+        related_name="+",
         limit_choices_to={"kind": MonitoringCodeKind.EXIT_SITUATION},
         verbose_name=_("situation after exit"),
     )
@@ -408,7 +442,9 @@ class Enrolment(models.Model):
         ordering = ["-entry_date"]
         constraints = [
             # A person in two projects is a separate participant in each, once per project.
-            models.UniqueConstraint(fields=["client", "project"], name="enrolment_once_per_project"),
+            models.UniqueConstraint(
+                fields=["client", "project"], name="enrolment_once_per_project"
+            ),
             models.CheckConstraint(
                 condition=Q(exit_date__isnull=True) | Q(exit_date__gte=F("entry_date")),
                 name="enrolment_exit_after_entry",
@@ -444,7 +480,9 @@ class IndividualPlan(models.Model):
     )
     created_on = models.DateField(_("created on"))
     review_due = models.DateField(_("review due"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -524,17 +562,25 @@ class Task(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TASK)
     due_date = models.DateField(_("due"))
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="tasks",
         verbose_name=_("owner"),
     )
     client = models.ForeignKey(
-        Client, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks",
+        Client,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
         verbose_name=_("client"),
     )
     project = models.ForeignKey(Project, on_delete=models.PROTECT, null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 

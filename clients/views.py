@@ -37,17 +37,32 @@ def client_export(request):
         request=request,
     )
     rows = (
-        [c.code, c.last_name, c.first_name, c.year_of_birth or "", c.locality or "", c.get_status_display()]
+        [
+            c.code,
+            c.last_name,
+            c.first_name,
+            c.year_of_birth or "",
+            c.locality or "",
+            c.get_status_display(),
+        ]
         for c in client_filter.qs.iterator(chunk_size=1000)
     )
-    header = [_("Code"), _("Surname"), _("First name"), _("Year of birth"), _("Locality"), _("Status")]
+    header = [
+        _("Code"),
+        _("Surname"),
+        _("First name"),
+        _("Year of birth"),
+        _("Locality"),
+        _("Status"),
+    ]
     return csv_response("clients.csv", header, rows)
 
 
 def get_client_for_user(user, pk: int) -> Client:
     """A client the user may see; 404 for any other, so nobody can probe for existence."""
     return get_object_or_404(
-        Client.objects.visible_to(user).select_related("locality", "household", "gender")
+        Client.objects.visible_to(user)
+        .select_related("locality", "household", "gender")
         .prefetch_related("enrolments__project", "assignments__worker", "consents"),
         pk=pk,
     )

@@ -19,6 +19,11 @@ class CreditorAdmin(admin.ModelAdmin):
 @admin.register(models.LegalParameterSet)
 class LegalParameterSetAdmin(admin.ModelAdmin):
     list_display = [
-        "valid_from", "base_amount", "debtor_share", "dependant_share",
-        "threshold_multiple", "is_verified", "source",
+        "valid_from",
+        "base_amount",
+        "debtor_share",
+        "dependant_share",
+        "threshold_multiple",
+        "is_verified",
+        "source",
     ]

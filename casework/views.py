@@ -15,7 +15,9 @@ def home(request):
         context["worker"] = queries.worker_home(request.user)
     if {Role.GUARANTOR, Role.ADMIN} & roles:
         context["projects"] = queries.project_summaries(
-            Project.objects.managed_by(request.user).select_related("organisation")
+            Project.objects.managed_by(request.user)
+            .select_related("organisation")
+            .prefetch_related("extensions")
         )
     return render(request, "casework/home.html", context)
 

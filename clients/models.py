@@ -209,6 +209,8 @@ class Client(models.Model):
             models.Index(
                 fields=["organisation", "last_name", "first_name"], name="client_name_idx"
             ),
+            # The client list's default order.
+            models.Index(fields=["last_name", "first_name", "id"], name="client_list_order_idx"),
             models.Index(fields=["locality", "status"], name="client_locality_status_idx"),
             # Typo-tolerant name search (pg_trgm); the unaccented variant comes with search.
             GinIndex(

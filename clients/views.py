@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from casework.exports import csv_response
@@ -19,7 +20,11 @@ def client_list(request):
     )
     page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "clients/client_list.html#rows" if request.htmx else "clients/client_list.html"
-    return render(request, template, {"filter": client_filter, "page": page})
+    response = render(request, template, {"filter": client_filter, "page": page})
+    # The rows and the full page share one address (hx-push-url): keep them apart in caches,
+    # or the back button can show the bare rows.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

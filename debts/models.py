@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from fractions import Fraction
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,6 +16,14 @@ from casework.models import CodeList, Organisation, Project
 from clients.models import Client, Household, Task
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# A share of the protected-amount base: a fraction such as 2/3 or a decimal such as 0.85.
+SHARE_PATTERN = r"^(0|[1-9][0-9]*)(\.[0-9]+|/[1-9][0-9]*)?$"
+INVALID_SHARE = _("Enter a share between 0 and 1 as a fraction (2/3) or a decimal (0.85).")
+
+
+def validate_share(value: str) -> None:
+    if not re.fullmatch(SHARE_PATTERN, value or "") or not 0 <= Fraction(value) <= 1:
+        raise ValidationError(INVALID_SHARE, code="invalid_share")
 
 
 class CreditorType(CodeList):
@@ -205,11 +217,12 @@ class LegalParameterSet(models.Model):
     )
     housing_costs = models.DecimalField(_("standard housing costs"), null=True, blank=True, **MONEY)
     base_amount = models.DecimalField(_("base amount"), **MONEY)
-    debtor_share = models.DecimalField(
-        _("debtor's share of the base"), max_digits=6, decimal_places=4
+    # Exact fractions ("2/3", "17/20") or decimals ("0.85"): two thirds must not be 0.6667.
+    debtor_share = models.CharField(
+        _("debtor's share of the base"), max_length=20, validators=[validate_share]
     )
-    dependant_share = models.DecimalField(
-        _("share of the base per dependant"), max_digits=6, decimal_places=4
+    dependant_share = models.CharField(
+        _("share of the base per dependant"), max_length=20, validators=[validate_share]
     )
     threshold_multiple = models.DecimalField(
         _("fully seizable above (× base)"), max_digits=5, decimal_places=2
@@ -226,18 +239,26 @@ class LegalParameterSet(models.Model):
         ordering = ["-valid_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(base_amount__gt=0)
-                & Q(debtor_share__gt=0)
-                & Q(debtor_share__lte=1)
-                & Q(dependant_share__gte=0)
-                & Q(dependant_share__lte=1)
-                & Q(threshold_multiple__gt=0),
+                condition=Q(base_amount__gt=0) & Q(threshold_multiple__gt=0),
                 name="legal_parameters_plausible",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(debtor_share__regex=SHARE_PATTERN)
+                & Q(dependant_share__regex=SHARE_PATTERN),
+                name="legal_parameters_share_format",
+            ),
         ]
 
     def __str__(self) -> str:
         return _("Parameters valid from %(date)s") % {"date": self.valid_from}
+
+    @property
+    def debtor_fraction(self) -> Fraction:
+        return Fraction(self.debtor_share)
+
+    @property
+    def dependant_fraction(self) -> Fraction:
+        return Fraction(self.dependant_share)
 
 
 class RecommendedSolution(models.TextChoices):

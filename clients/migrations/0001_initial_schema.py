@@ -287,6 +287,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='client',
+            index=models.Index(fields=['last_name', 'first_name', 'id'], name='client_list_order_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='client',
             index=models.Index(fields=['locality', 'status'], name='client_locality_status_idx'),
         ),
         migrations.AddIndex(

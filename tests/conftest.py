@@ -1,0 +1,152 @@
+"""Personas shared by the whole suite, in the spirit of healthchecks' alice/bob/charlie.
+
+One organisation runs ``project`` (worker_a, worker_b, guarantor, admin_user) and
+``other_project`` (other_guarantor). A second organisation has its own admin, ``foreign_admin``.
+Clients: ``client_a`` (worker_a's caseload), ``client_b`` (worker_b's), ``client_other``
+(enrolled in other_project) and ``client_foreign`` (the second organisation's).
+"""
+
+import datetime as dt
+
+import pytest
+
+from casework.roles import Role
+from tests.factories import (
+    CaseAssignmentFactory,
+    ClientFactory,
+    EnrolmentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_plain_http(settings):
+    # Hashing with MD5 keeps logins fast; nothing here protects real passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production settings redirect every plain-HTTP request to HTTPS; the test client speaks
+    # plain HTTP, and the redirect itself is not what these tests are about.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+def _member(project, role, **user_fields):
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, project=project, role=role)
+    return user
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Město Ralsko", ico="00831212")
+
+
+@pytest.fixture
+def project(organisation):
+    return ProjectFactory(
+        organisation=organisation,
+        code="RAL",
+        name="Preventivní sociální práce v Ralsku",
+        start_date=dt.date(2020, 9, 1),
+        end_date=dt.date(2022, 6, 30),
+    )
+
+
+@pytest.fixture
+def other_project(organisation):
+    return ProjectFactory(
+        organisation=organisation,
+        code="MLA",
+        name="Mládež bez dluhů",
+        start_date=dt.date(2021, 1, 1),
+        end_date=dt.date(2022, 12, 31),
+    )
+
+
+@pytest.fixture
+def foreign_organisation(db):
+    return OrganisationFactory(name="Město Vítkov", ico="00300870")
+
+
+@pytest.fixture
+def foreign_project(foreign_organisation):
+    return ProjectFactory(
+        organisation=foreign_organisation,
+        code="VIT",
+        name="Terénní sociální práce Vítkov",
+        start_date=dt.date(2018, 6, 1),
+        end_date=dt.date(2021, 5, 31),
+    )
+
+
+@pytest.fixture
+def worker_a(project):
+    return _member(project, Role.WORKER, username="alice", first_name="Alice", last_name="Terénní")
+
+
+@pytest.fixture
+def worker_b(project):
+    return _member(project, Role.WORKER, username="bob", first_name="Bob", last_name="Terénní")
+
+
+@pytest.fixture
+def guarantor(project):
+    return _member(
+        project, Role.GUARANTOR, username="gustav", first_name="Gustav", last_name="Garant"
+    )
+
+
+@pytest.fixture
+def admin_user(project):
+    return _member(project, Role.ADMIN, username="adela", first_name="Adéla", last_name="Správcová")
+
+
+@pytest.fixture
+def other_guarantor(other_project):
+    return _member(
+        other_project, Role.GUARANTOR, username="otakar", first_name="Otakar", last_name="Jiný"
+    )
+
+
+@pytest.fixture
+def foreign_admin(foreign_project):
+    return _member(
+        foreign_project, Role.ADMIN, username="frantisek", first_name="František", last_name="Cizí"
+    )
+
+
+def _client_in(project, *, code, first_name, last_name, worker=None):
+    client = ClientFactory(
+        organisation=project.organisation, code=code, first_name=first_name, last_name=last_name
+    )
+    EnrolmentFactory(client=client, project=project, entry_date=project.start_date)
+    if worker is not None:
+        CaseAssignmentFactory(
+            client=client, project=project, worker=worker, started_on=project.start_date
+        )
+    return client
+
+
+@pytest.fixture
+def client_a(project, worker_a):
+    return _client_in(
+        project, code="RAL-0001", first_name="Anna", last_name="Adámková", worker=worker_a
+    )
+
+
+@pytest.fixture
+def client_b(project, worker_b):
+    return _client_in(
+        project, code="RAL-0002", first_name="Bedřich", last_name="Bartoš", worker=worker_b
+    )
+
+
+@pytest.fixture
+def client_other(other_project):
+    return _client_in(other_project, code="MLA-0001", first_name="Olga", last_name="Ondrová")
+
+
+@pytest.fixture
+def client_foreign(foreign_project):
+    return _client_in(foreign_project, code="VIT-0001", first_name="Filip", last_name="Fiala")

@@ -9,7 +9,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -381,20 +381,25 @@ class InterventionQuerySet(models.QuerySet):
         """Interventions the user may read.
 
         Guarantors and admins: all in the projects they manage. Workers: those they took part
-        in, and those with a client currently assigned to them.
+        in, and those with a client currently assigned to them in the intervention's project.
         """
         if not is_active_user(user):
             return self.none()
         if user.is_superuser:
             return self
-        from clients.models import Client
+        from clients.models import CaseAssignment
 
+        own_clients_here = CaseAssignment.objects.current().filter(
+            worker=user,
+            project__in=worker_project_ids(user),
+            project=OuterRef("intervention__project"),
+        )
         return self.filter(
             Q(project__in=managed_project_ids(user))
             | Q(pk__in=InterventionWorker.objects.filter(worker=user).values("intervention"))
             | Q(
                 pk__in=InterventionParticipant.objects.filter(
-                    client__in=Client.objects.assigned_to(user)
+                    client__in=own_clients_here.values("client")
                 ).values("intervention")
             )
         )
@@ -463,9 +468,6 @@ class Intervention(models.Model):
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=24 * 60),
                 name="intervention_duration_within_a_day",
-            ),
-            models.CheckConstraint(
-                condition=Q(anonymous_count__gte=0), name="intervention_anonymous_not_negative"
             ),
         ]
         indexes = [

@@ -61,14 +61,24 @@ def worker_project_ids(user: AnyUser) -> models.QuerySet:
 
 
 def roles_of(user: AnyUser) -> set[str]:
-    """All roles the user holds in any project (for navigation and home pages)."""
+    """All roles the user holds in any project (for navigation and home pages).
+
+    Cached on the user object, which lives for one request, so the view and the navigation
+    ask the database once.
+    """
     if not is_active_user(user):
         return set()
+    cached = getattr(user, "_casework_roles", None)
+    if cached is not None:
+        return set(cached)
     from casework.models import Membership
 
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
+    roles = set(
+        Membership.objects.filter(user=user).order_by().values_list("role", flat=True).distinct()
+    )
     if user.is_superuser:
         roles.add(Role.ADMIN)
+    user._casework_roles = frozenset(roles)
     return roles
 
 

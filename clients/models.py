@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +119,26 @@ class ClientQuerySet(models.QuerySet):
 
     def with_list_data(self) -> ClientQuerySet:
         return self.select_related("locality", "household")
+
+
+def project_record_scope(user, *, client: str = "client", project: str = "project") -> Q:
+    """Access to a record that belongs to one client in one project.
+
+    Guarantors and admins see such records in the projects they manage; a worker sees them
+    when the client is currently assigned to them in that same project. A client enrolled in
+    two projects does not open one project's debts or plans to the other project's staff.
+    """
+    if not is_active_user(user):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    own_case = CaseAssignment.objects.current().filter(
+        worker=user,
+        project__in=worker_project_ids(user),
+        client=OuterRef(client),
+        project=OuterRef(project),
+    )
+    return Q(**{f"{project}__in": managed_project_ids(user)}) | Q(Exists(own_case))
 
 
 class Client(models.Model):
@@ -469,7 +489,7 @@ class PlanStatus(models.TextChoices):
 
 class IndividualPlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> IndividualPlanQuerySet:
-        return self.filter(client__in=Client.objects.visible_to(user))
+        return self.filter(project_record_scope(user))
 
 
 class IndividualPlan(models.Model):
@@ -542,12 +562,20 @@ class PlanGoal(models.Model):
 
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user) -> TaskQuerySet:
-        """Tasks the user owns, and tasks on clients they may see."""
+        """Tasks the user owns, and tasks on the cases they may see.
+
+        A task tied to a project follows the project's case access; one without a project
+        follows the client's.
+        """
         if not is_active_user(user):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(Q(owner=user) | Q(client__in=Client.objects.visible_to(user)))
+        return self.filter(
+            Q(owner=user)
+            | (Q(project__isnull=True) & Q(client__in=Client.objects.visible_to(user)))
+            | (Q(project__isnull=False) & project_record_scope(user))
+        )
 
     def open(self) -> TaskQuerySet:
         return self.filter(done_at__isnull=True)
@@ -622,7 +650,13 @@ def document_upload_path(instance: Document, filename: str) -> str:
 
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user) -> DocumentQuerySet:
-        return self.filter(client__in=Client.objects.visible_to(user))
+        """A document of a project follows that project's case access, else the client's."""
+        if not is_active_user(user):
+            return self.none()
+        return self.filter(
+            (Q(project__isnull=True) & Q(client__in=Client.objects.visible_to(user)))
+            | (Q(project__isnull=False) & project_record_scope(user))
+        )
 
 
 class Document(models.Model):
@@ -646,7 +680,6 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-uploaded_at"]
-        constraints = [models.CheckConstraint(condition=Q(size__gte=0), name="document_size")]
 
     def __str__(self) -> str:
         return self.title

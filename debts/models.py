@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import CodeList, Organisation, Project
-from clients.models import Client, Household, Task
+from clients.models import Client, Household, Task, project_record_scope
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 # A share of the protected-amount base: a fraction such as 2/3 or a decimal such as 0.85.
@@ -64,8 +64,8 @@ class Creditor(models.Model):
 
 class DebtCaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> DebtCaseQuerySet:
-        """Debt cases of the clients the user may see."""
-        return self.filter(client__in=Client.objects.visible_to(user))
+        """Debt cases of the user's projects (managed) or of their own clients in that project."""
+        return self.filter(project_record_scope(user))
 
     def open(self) -> DebtCaseQuerySet:
         return self.filter(closed_on__isnull=True)

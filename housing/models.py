@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import CodeList, DateRange, Organisation, Project
-from clients.models import Client, Household, Task
+from clients.models import Client, Household, Task, project_record_scope
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -244,7 +244,7 @@ class RiskLevel(models.TextChoices):
 
 class RiskAssessmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> RiskAssessmentQuerySet:
-        return self.filter(client__in=Client.objects.visible_to(user))
+        return self.filter(project_record_scope(user))
 
 
 class RiskAssessment(models.Model):

@@ -30,8 +30,3 @@ def column_constraint_name(model, field_name: str, *, kind: str) -> str:
     ]
     assert len(names) == 1, f"{model.__name__}.{field_name}: {kind} constraints {names}"
     return names[0]
-
-
-def table_constraint_names(model) -> set[str]:
-    with connection.cursor() as cursor:
-        return set(connection.introspection.get_constraints(cursor, model._meta.db_table))

@@ -259,8 +259,4 @@ class Migration(migrations.Migration):
             model_name='intervention',
             constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gt', 0), ('duration_minutes__lte', 1440)), name='intervention_duration_within_a_day'),
         ),
-        migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.CheckConstraint(condition=models.Q(('anonymous_count__gte', 0)), name='intervention_anonymous_not_negative'),
-        ),
     ]

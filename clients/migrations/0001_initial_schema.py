@@ -237,7 +237,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'document',
                 'verbose_name_plural': 'documents',
                 'ordering': ['-uploaded_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('size__gte', 0)), name='document_size')],
             },
         ),
         migrations.CreateModel(

@@ -266,9 +266,9 @@ def test_worker_home_query_count(client, django_assert_num_queries, project, wor
     _caseload(project, worker_a, size)
     client.force_login(worker_a)
 
-    # session, user, roles (view), client count, recent clients, open tasks, overdue count,
-    # roles (navigation).
-    with django_assert_num_queries(8):
+    # session, user, roles (once, cached for the navigation), client count, recent clients,
+    # open tasks, overdue count.
+    with django_assert_num_queries(7):
         response = client.get(reverse("home"))
 
     assert len(response.context["worker"].recent_clients) == size
@@ -282,9 +282,9 @@ def test_manager_home_query_count(client, django_assert_num_queries, organisatio
         _caseload(project, MembershipFactory(project=project).user, 2)
     client.force_login(admin)
 
-    # session, user, roles (view), projects, extensions, three summary aggregates,
-    # roles (navigation).
-    with django_assert_num_queries(9):
+    # session, user, roles (once, cached for the navigation), projects, extensions, three
+    # summary aggregates.
+    with django_assert_num_queries(8):
         response = client.get(reverse("home"))
 
     assert len(response.context["projects"]) == size

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from casework.models import Intervention
 from clients.models import CaseAssignment, Client, Document, IndividualPlan, Task
 from debts.models import DebtCase
 from housing.models import HousingSituation, RiskAssessment
@@ -19,8 +20,10 @@ from tests.factories import (
     ClientFactory,
     DebtCaseFactory,
     DocumentFactory,
+    EnrolmentFactory,
     HousingSituationFactory,
     IndividualPlanFactory,
+    InterventionFactory,
     RiskAssessmentFactory,
     TaskFactory,
 )
@@ -303,3 +306,45 @@ def test_inactive_user_sees_no_records(everyone, project, guarantor, model, make
     visible = model.objects.visible_to(guarantor)
 
     assert list(visible) == []
+
+
+# --- A client in two projects: each project's records stay with its own staff -----------------
+
+PROJECT_BOUND = [param for param in FOLLOWERS if param.id not in {"housing-situation"}]
+
+
+@pytest.mark.parametrize(("model", "make"), PROJECT_BOUND)
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        pytest.param("worker_a", ["here"], id="worker-a"),
+        pytest.param("guarantor", ["here"], id="guarantor"),
+        pytest.param("other_guarantor", ["there"], id="other-guarantor"),
+        pytest.param("admin_user", ["here", "there"], id="admin"),
+    ],
+)
+def test_project_records_of_a_client_in_two_projects_stay_in_their_project(
+    request, everyone, project, other_project, model, make, persona, expected
+):
+    client_a = everyone["client_a"]
+    EnrolmentFactory(client=client_a, project=other_project, entry_date=other_project.start_date)
+    rows = {"here": make(client_a, project), "there": make(client_a, other_project)}
+    user = request.getfixturevalue(persona)
+
+    visible = model.objects.visible_to(user)
+
+    assert sorted(row.pk for row in visible) == sorted(rows[name].pk for name in expected)
+
+
+def test_worker_does_not_see_their_clients_interventions_in_another_project(
+    everyone, project, other_project, worker_a, other_guarantor
+):
+    client_a = everyone["client_a"]
+    EnrolmentFactory(client=client_a, project=other_project, entry_date=other_project.start_date)
+    here = InterventionFactory(project=project, workers=[worker_a], participants=[client_a])
+    there = InterventionFactory(
+        project=other_project, workers=[other_guarantor], participants=[client_a]
+    )
+
+    assert list(Intervention.objects.visible_to(worker_a)) == [here]
+    assert list(Intervention.objects.visible_to(other_guarantor)) == [there]

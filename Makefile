@@ -34,7 +34,7 @@ compilemessages: install
 
 demo: install compilemessages
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py seed_demo
 	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install compilemessages

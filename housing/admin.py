@@ -30,3 +30,42 @@ class RiskFactorSetAdmin(admin.ModelAdmin):
     list_display = ["project", "version", "is_active", "medium_from", "high_from", "acute_from"]
     list_select_related = ["project"]
     inlines = [RiskFactorInline]
+
+
+class HousingBenefitInline(admin.TabularInline):
+    model = models.HousingBenefit
+    extra = 0
+
+
+@admin.register(models.HousingSituation)
+class HousingSituationAdmin(admin.ModelAdmin):
+    list_display = ["client", "valid_from", "valid_to", "ethos", "tenure", "arrears"]
+    list_select_related = ["client", "ethos"]
+    raw_id_fields = ["client", "household", "landlord"]
+    inlines = [HousingBenefitInline]
+
+
+class RiskFactorAnswerInline(admin.TabularInline):
+    model = models.RiskFactorAnswer
+    extra = 0
+
+
+@admin.register(models.RiskAssessment)
+class RiskAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["client", "project", "assessed_on", "score", "level"]
+    list_select_related = ["client", "project"]
+    list_filter = ["level"]
+    raw_id_fields = ["client", "assessed_by"]
+    inlines = [RiskFactorAnswerInline]
+
+
+@admin.register(models.RiskEvent)
+class RiskEventAdmin(admin.ModelAdmin):
+    list_display = ["situation", "kind", "event_on"]
+    raw_id_fields = ["situation", "task"]
+
+
+@admin.register(models.HousingOutcome)
+class HousingOutcomeAdmin(admin.ModelAdmin):
+    list_display = ["client", "project", "outcome", "decided_on"]
+    raw_id_fields = ["client"]

@@ -1,0 +1,1 @@
+"""Writes of the intervention log; each atomic and documented."""

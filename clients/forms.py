@@ -1,0 +1,1 @@
+"""Forms of the clients app: input validation with Czech messages, layouts for crispy."""

@@ -84,3 +84,39 @@ def roles_of(user: AnyUser) -> set[str]:
 
 def has_role(user: AnyUser, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
+
+
+def can_edit_intervention(user: AnyUser, intervention) -> bool:
+    """Whether the user may change a logged intervention (reading is ``visible_to``'s job).
+
+    Workers who took part in it may edit it, and so may the guarantor and the administrator of
+    its project. A worker who only sees it because the client is now on their caseload may not:
+    the record is the other worker's account of their work.
+    """
+    if not is_active_user(user):
+        return False
+    if user.is_superuser:
+        return True
+    from casework.models import Intervention, InterventionWorker
+
+    took_part = InterventionWorker.objects.filter(intervention=models.OuterRef("pk"), worker=user)
+    return (
+        Intervention.objects.filter(pk=intervention.pk)
+        .filter(models.Q(project__in=managed_project_ids(user)) | models.Exists(took_part))
+        .exists()
+    )
+
+
+def can_sign_plan(user: AnyUser, plan) -> bool:
+    """Whether the user may sign off an individual plan: its project's guarantor or admin.
+
+    Reading and editing the plan is ``visible_to``'s job; a field worker edits plans but the
+    sign-off is the guarantor's professional check (SPEC.md roles table).
+    """
+    if not is_active_user(user):
+        return False
+    if user.is_superuser:
+        return True
+    from casework.models import Project
+
+    return Project.objects.filter(pk=plan.project_id, pk__in=managed_project_ids(user)).exists()

@@ -7,6 +7,13 @@ from casework import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("interventions/", views.intervention_list, name="intervention_list"),
+    path("interventions/new/", views.intervention_create, name="intervention_create"),
+    path("interventions/<int:pk>/", views.intervention_detail, name="intervention_detail"),
+    path("interventions/<int:pk>/edit/", views.intervention_edit, name="intervention_edit"),
+    path("outreach/", views.outreach_list, name="outreach_list"),
+    path("outreach/new/", views.outreach_create, name="outreach_create"),
+    path("outreach/<int:pk>/link/", views.outreach_link, name="outreach_link"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,9 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
-from casework import queries
-from casework.models import Project
-from casework.roles import Role, roles_of
+from casework import queries, services
+from casework.filters import InterventionFilter, OutreachFilter
+from casework.forms import InterventionForm, OutreachForm, OutreachLinkForm
+from casework.models import Intervention, OutreachContact, Project
+from casework.roles import Role, can_edit_intervention, has_role, roles_of
+from clients.models import Client
+from clients.views import get_client_for_user
 
 
 @login_required
@@ -43,3 +53,182 @@ def get_project_for_user(user, pk: int) -> Project:
         .prefetch_related("key_activities", "indicators", "periods", "extensions", "localities"),
         pk=pk,
     )
+
+
+# --- The intervention log ---------------------------------------------------------------------
+
+INTERVENTION_PAGE_SIZE = 30
+
+
+@login_required
+def intervention_list(request):
+    """The interventions the user may see, newest first (a worker's own log)."""
+    intervention_filter = InterventionFilter(
+        request.GET,
+        queryset=Intervention.objects.visible_to(request.user).with_list_data(),
+        request=request,
+        show_worker=has_role(request.user, Role.GUARANTOR, Role.ADMIN),
+    )
+    page = Paginator(intervention_filter.qs, INTERVENTION_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    template = "casework/intervention_list.html"
+    response = render(
+        request,
+        f"{template}#rows" if request.htmx else template,
+        {
+            "filter": intervention_filter,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number),
+        },
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def intervention_create(request):
+    """Log a visit; ``?client=<id>`` preselects a client the user may see."""
+    initial_client = _client_from_query(request)
+    data = request.POST if request.method == "POST" else None
+    form = InterventionForm(data, user=request.user, initial_client=initial_client)
+    if not form.projects:
+        return render(request, "casework/intervention_form.html", {"form": None}, status=403)
+    if form.is_bound and form.is_valid():
+        try:
+            intervention = services.log_intervention(by=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The intervention has been saved."))
+            return redirect(intervention)
+    return render(request, "casework/intervention_form.html", {"form": form})
+
+
+@login_required
+def intervention_detail(request, pk: int):
+    intervention = get_intervention_for_user(request.user, pk)
+    # Link only the case files the user may open; the names show to everyone who sees this.
+    visible_clients = set(
+        Client.objects.visible_to(request.user)
+        .filter(pk__in=[p.client_id for p in intervention.participants.all()])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "casework/intervention_detail.html",
+        {
+            "intervention": intervention,
+            "can_edit": can_edit_intervention(request.user, intervention),
+            "visible_clients": visible_clients,
+        },
+    )
+
+
+@login_required
+def intervention_edit(request, pk: int):
+    """Change an intervention: workers who took part, the guarantor and the admin (else 403)."""
+    intervention = get_intervention_for_user(request.user, pk)
+    if not can_edit_intervention(request.user, intervention):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = InterventionForm(data, user=request.user, instance=intervention)
+    if form.is_bound and form.is_valid():
+        try:
+            services.update_intervention(intervention, by=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(intervention)
+    return render(
+        request, "casework/intervention_form.html", {"form": form, "intervention": intervention}
+    )
+
+
+def get_intervention_for_user(user, pk: int) -> Intervention:
+    """An intervention the user may see; 404 for any other, so nobody can probe for them."""
+    return get_object_or_404(
+        Intervention.objects.visible_to(user)
+        .with_list_data()
+        .select_related("plan_goal", "created_by"),
+        pk=pk,
+    )
+
+
+def _client_from_query(request) -> Client | None:
+    """The client named by ``?client=``; 404 when it is not one the user may see."""
+    raw = request.GET.get("client")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return get_client_for_user(request.user, int(raw))
+
+
+# --- Anonymous outreach -------------------------------------------------------------------------
+
+
+@login_required
+def outreach_list(request):
+    """Anonymous outreach contacts the user may see, newest first."""
+    outreach_filter = OutreachFilter(
+        request.GET,
+        queryset=OutreachContact.objects.visible_to(request.user).select_related(
+            "project", "key_activity", "locality", "worker", "identified_client"
+        ),
+        request=request,
+    )
+    page = Paginator(outreach_filter.qs, INTERVENTION_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A linked client's name shows only to those who may see that client.
+    linked = [c.identified_client_id for c in page.object_list if c.identified_client_id]
+    visible_clients = set(
+        Client.objects.visible_to(request.user).filter(pk__in=linked).values_list("pk", flat=True)
+        if linked
+        else ()
+    )
+    return render(
+        request,
+        "casework/outreach_list.html",
+        {
+            "filter": outreach_filter,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number),
+            "visible_clients": visible_clients,
+        },
+    )
+
+
+@login_required
+def outreach_create(request):
+    data = request.POST if request.method == "POST" else None
+    form = OutreachForm(data, user=request.user)
+    if not form.projects:
+        return render(request, "casework/outreach_form.html", {"form": None}, status=403)
+    if form.is_bound and form.is_valid():
+        try:
+            services.log_outreach(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The outreach contact has been saved."))
+            return redirect("outreach_list")
+    return render(request, "casework/outreach_form.html", {"form": form})
+
+
+@login_required
+def outreach_link(request, pk: int):
+    """Record which client one person from an anonymous contact turned out to be."""
+    contact = get_object_or_404(
+        OutreachContact.objects.visible_to(request.user).select_related(
+            "project", "key_activity", "locality"
+        ),
+        pk=pk,
+    )
+    data = request.POST if request.method == "POST" else None
+    form = OutreachLinkForm(data, user=request.user, contact=contact)
+    if form.is_bound and form.is_valid():
+        services.link_outreach_contact(contact, by=request.user, client=form.cleaned_data["client"])
+        messages.success(request, _("The contact has been linked to the client."))
+        return redirect("outreach_list")
+    return render(request, "casework/outreach_link.html", {"form": form, "contact": contact})

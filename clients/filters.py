@@ -1,3 +1,15 @@
+"""The client list's search and filters; the view passes the scoped queryset in.
+
+Each filter has an index (STYLE.md R8):
+- ``q``: the trigram and B-tree indexes listed in ``Client.Meta`` (``ClientQuerySet.search``);
+- ``project``: ``enrolment_project_entry_idx`` and ``assignment_project_client_idx``;
+- ``locality``: ``client_locality_status_idx``;
+- ``status``: ``client_status_order_idx``;
+- ``worker``: ``assignment_current_worker_idx``;
+- ``participant``: ``enrolment_project_entry_idx`` for the enrolments, then
+  ``participant_client_idx`` for each enrolment's support minutes.
+"""
+
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -5,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Locality, Project
 from clients.models import CaseAssignment, ClientStatus, Enrolment
+from clients.queries import with_participant_status
+
+PARTICIPANT_CHOICES = [
+    ("yes", _("Yes, counts as a participant")),
+    ("no", _("No, not (yet) a participant")),
+]
 
 
 def _projects(request):
@@ -40,20 +58,13 @@ class ClientFilter(django_filters.FilterSet):
     worker = django_filters.ModelChoiceFilter(
         label=_("Worker"), queryset=_workers, method="assigned_worker"
     )
+    participant = django_filters.ChoiceFilter(
+        label=_("Participant"), choices=PARTICIPANT_CHOICES, method="participant_status"
+    )
 
     def search(self, queryset, name, value):
-        """Code, name (accents ignored) or year of birth."""
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = (
-            Q(code__icontains=value)
-            | Q(last_name__unaccent__icontains=value)
-            | Q(first_name__unaccent__icontains=value)
-        )
-        if value.isdigit() and len(value) == 4:
-            condition |= Q(birth_year=int(value)) | Q(birth_date__year=int(value))
-        return queryset.filter(condition)
+        """Name (accents ignored, typos tolerated), code, year of birth or locality."""
+        return queryset.search(value)
 
     def in_project(self, queryset, name, value):
         return queryset.filter(
@@ -65,3 +76,17 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.filter(
             pk__in=CaseAssignment.objects.current().filter(worker=value).values("client")
         )
+
+    def participant_status(self, queryset, name, value):
+        """Participants (DOMAIN.md §2, ``clients.queries``) in the chosen project, or else in
+        any project the user can see: one participating enrolment is enough for "yes"."""
+        project = self.form.cleaned_data.get("project")
+        projects = [project] if project else _projects(self.request)
+        participants = (
+            with_participant_status(Enrolment.objects.filter(project__in=projects))
+            .filter(is_participant=True)
+            .values("client")
+        )
+        if value == "yes":
+            return queryset.filter(pk__in=participants)
+        return queryset.exclude(pk__in=participants)

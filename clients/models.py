@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When
+from django.db.models.functions import Concat, Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Locality, Organisation, Project
+from casework.models import InterventionParticipant, Locality, Organisation, Project
 from casework.roles import (
     admin_organisation_ids,
     is_active_user,
@@ -75,6 +80,76 @@ class Household(models.Model):
         return self.name
 
 
+class Unaccent(Func):
+    """``casework_unaccent(text)``: the extension's ``unaccent`` as an IMMUTABLE function.
+
+    ``unaccent()`` itself is only STABLE (its dictionary could be swapped), so PostgreSQL will
+    not index it; migration ``clients.0003`` creates this wrapper with the dictionary fixed,
+    the usual ``f_unaccent`` pattern.
+    """
+
+    function = "casework_unaccent"
+    output_field = models.TextField()
+
+
+class EqualsAny(Func):
+    """``expression = ANY(ARRAY(SELECT ...))``, a condition.
+
+    Unlike ``expression IN (SELECT ...)``, this can be one branch of an index-driven OR: the
+    array is computed once, before the scan, and the column's index takes it.
+    """
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        expression, array = self.get_source_expressions()
+        expression_sql, expression_params = compiler.compile(expression)
+        array_sql, array_params = compiler.compile(array)
+        return f"{expression_sql} = ANY({array_sql})", (*expression_params, *array_params)
+
+
+def folded(expression) -> Unaccent:
+    """Lower case without accents, the form search compares: "Nováková" → "novakova"."""
+    return Unaccent(Lower(expression))
+
+
+def folded_full_name() -> Unaccent:
+    """The folded "first_name last_name"; ``client_full_name_trgm_idx`` indexes exactly this."""
+    return folded(Concat("first_name", Value(" "), "last_name"))
+
+
+# Search words beyond this are ignored: every word adds an OR of index scans.
+SEARCH_MAX_WORDS = 5
+
+
+def _search_word(word: str) -> Q:
+    """Where one search word may match a client (every branch has its own index).
+
+    - letters: part of the folded full name ("novak" in "jan novak"), similar to the folded
+      first name or surname (pg_trgm ``%``, similarity at least 0.3: "Nowak" or "Novk" finds
+      Novák), or part of the folded name of the client's locality ("Hvězdov");
+    - digits: part of the client code ("RAL-0042", "0042");
+    - four digits from 1900 to 2100 also: the year of birth (full date or year only).
+    """
+    condition = Q(pk__in=[])
+    term = folded(Value(word))
+    if any(char.isalpha() for char in word):
+        localities = Locality.objects.alias(folded_name=folded("name")).filter(
+            folded_name__contains=term
+        )
+        condition |= (
+            Q(search_full_name__contains=term)
+            | Q(TrigramSimilar(folded("last_name"), term))
+            | Q(TrigramSimilar(folded("first_name"), term))
+            | Q(EqualsAny(F("locality"), ArraySubquery(localities.order_by().values("pk"))))
+        )
+    if any(char.isdigit() for char in word):
+        condition |= Q(code__icontains=word)
+    if len(word) == 4 and word.isdigit() and 1900 <= int(word) <= 2100:
+        condition |= Q(birth_year=int(word)) | Q(birth_date__year=int(word))
+    return condition
+
+
 class ClientStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     CLOSED = "closed", _("Cooperation ended")
@@ -111,6 +186,52 @@ class ClientQuerySet(models.QuerySet):
     def active(self) -> ClientQuerySet:
         return self.filter(status=ClientStatus.ACTIVE)
 
+    def with_last_contact(self, today: dt.date, *, projects=None) -> ClientQuerySet:
+        """Annotate ``last_contact``: the date of the client's latest contact, or None.
+
+        A contact is an intervention at which the client was an identified participant —
+        logged by any worker — dated on or before ``today`` and not before the client's entry
+        into that intervention's project (an intervention in a project the client is not
+        enrolled in counts from any date). ``projects`` (ids or a queryset of ids) limits it
+        to those projects. Served by ``participant_client_idx``.
+        """
+        contacts = InterventionParticipant.objects.filter(
+            client=OuterRef("pk"), intervention__date__lte=today
+        ).exclude(
+            Exists(
+                Enrolment.objects.filter(
+                    client=OuterRef("client"),
+                    project=OuterRef("intervention__project"),
+                    entry_date__gt=OuterRef("intervention__date"),
+                )
+            )
+        )
+        if projects is not None:
+            contacts = contacts.filter(intervention__project__in=projects)
+        latest = (
+            contacts.order_by()
+            .values("client")
+            .annotate(latest=models.Max("intervention__date"))
+            .values("latest")
+        )
+        return self.annotate(last_contact=models.Subquery(latest, output_field=models.DateField()))
+
+    def not_contacted_since(self, days: int, today: dt.date, *, projects=None) -> ClientQuerySet:
+        """Clients whose latest contact is more than ``days`` days old, or who have none.
+
+        The one definition of "not contacted for 30 days" (the worker's Today page and the
+        guarantor's board): with ``days=30`` and today 31 May, a contact on 1 May (30 days
+        ago) still counts as recent, one on 30 April does not; a client with no contact since
+        their entry is always listed. A contact is what ``with_last_contact`` counts,
+        whoever logged it. Oldest contact first, never-contacted clients before them.
+        """
+        cutoff = today - dt.timedelta(days=days)
+        return (
+            self.with_last_contact(today, projects=projects)
+            .filter(Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True))
+            .order_by(F("last_contact").asc(nulls_first=True), "last_name", "first_name", "pk")
+        )
+
     def in_project(self, project: Project) -> ClientQuerySet:
         return self.filter(
             Q(pk__in=Enrolment.objects.filter(project=project).values("client"))
@@ -119,6 +240,33 @@ class ClientQuerySet(models.QuerySet):
 
     def with_list_data(self) -> ClientQuerySet:
         return self.select_related("locality", "household")
+
+    def search(self, text: str) -> ClientQuerySet:
+        """Clients matching every word of ``text`` (see ``_search_word``), best match first.
+
+        Accents and case are ignored and names tolerate typos. The rank adds the trigram word
+        similarity and similarity of the whole text to the folded full name (so "Nowak" puts
+        Novák before Novotná) and puts an exact client code first. The expressions must stay
+        those of the indexes in ``Client.Meta`` or PostgreSQL reads every row.
+        """
+        words = text.split()[:SEARCH_MAX_WORDS]
+        if not words:
+            return self
+        condition = Q()
+        for word in words:
+            condition &= _search_word(word)
+        term = folded(Value(" ".join(words)))
+        rank = (
+            TrigramWordSimilarity(term, "search_full_name")
+            + TrigramSimilarity("search_full_name", term)
+            + Case(When(code__iexact=text.strip(), then=Value(2.0)), default=Value(0.0))
+        )
+        return (
+            self.alias(search_full_name=folded_full_name())
+            .filter(condition)
+            .annotate(search_rank=rank)
+            .order_by("-search_rank", "last_name", "first_name", "pk")
+        )
 
 
 def project_record_scope(user, *, client: str = "client", project: str = "project") -> Q:
@@ -232,11 +380,32 @@ class Client(models.Model):
             # The client list's default order.
             models.Index(fields=["last_name", "first_name", "id"], name="client_list_order_idx"),
             models.Index(fields=["locality", "status"], name="client_locality_status_idx"),
-            # Typo-tolerant name search (pg_trgm); the unaccented variant comes with search.
+            # Client list filter "status" (closed cases), in the list's order.
+            models.Index(
+                fields=["status", "last_name", "first_name", "id"], name="client_status_order_idx"
+            ),
+            # Search (ClientQuerySet.search): part of the name, accents ignored ("novak").
             GinIndex(
-                name="client_name_trgm_idx",
-                fields=["last_name", "first_name"],
-                opclasses=["gin_trgm_ops", "gin_trgm_ops"],
+                OpClass(folded_full_name(), name="gin_trgm_ops"),
+                name="client_full_name_trgm_idx",
+            ),
+            # Search: a surname or first name similar to the word ("Nowak" → Novák); also the
+            # duplicate check on creation.
+            GinIndex(
+                OpClass(folded("last_name"), name="gin_trgm_ops"),
+                OpClass(folded("first_name"), name="gin_trgm_ops"),
+                name="client_name_parts_trgm_idx",
+            ),
+            # Search: part of the client code ("0042"), as ``code__icontains`` writes it.
+            GinIndex(OpClass(Upper("code"), name="gin_trgm_ops"), name="client_code_trgm_idx"),
+            # Search by year of birth, and the duplicate check (same date or year of birth).
+            models.Index(fields=["birth_date"], name="client_birth_date_idx"),
+            models.Index(fields=["birth_year"], name="client_birth_year_idx"),
+            # Duplicate check: the same birth number in the organisation.
+            models.Index(
+                fields=["organisation", "birth_number"],
+                condition=~Q(birth_number=""),
+                name="client_birth_number_idx",
             ),
         ]
 
@@ -395,6 +564,12 @@ class ExitReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EnrolmentQuerySet:
+        """Enrolments in the projects the user manages, or of their own clients in that project."""
+        return self.filter(project_record_scope(user))
+
+
 class Enrolment(models.Model):
     """A client's support in one project, with the participant monitoring data.
 
@@ -458,6 +633,8 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = EnrolmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
@@ -502,6 +679,14 @@ class IndividualPlan(models.Model):
     )
     created_on = models.DateField(_("created on"))
     review_due = models.DateField(_("review due"), null=True, blank=True)
+    # Printed on the client's copy of the plan ("what we agreed today").
+    next_meeting_on = models.DateField(_("next meeting"), null=True, blank=True)
+    next_meeting_note = models.CharField(
+        _("time and place of the next meeting"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. 10:00 at the community centre"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -579,6 +764,16 @@ class TaskQuerySet(models.QuerySet):
 
     def open(self) -> TaskQuerySet:
         return self.filter(done_at__isnull=True)
+
+    def with_list_data(self, user) -> TaskQuerySet:
+        """What a row of the task list shows, in the one query.
+
+        ``client_visible`` says whether the row may name its client: a task stays visible to
+        its owner after the client has moved to another worker's caseload.
+        """
+        return self.select_related("client", "project", "owner").annotate(
+            client_visible=Exists(Client.objects.visible_to(user).filter(pk=OuterRef("client")))
+        )
 
 
 class Task(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.db.models import (
     BooleanField,
     Case,
@@ -28,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import InterventionParticipant
-from clients.models import DisadvantageAnswer, Enrolment
+from clients.models import Client, DisadvantageAnswer, Enrolment, folded, folded_full_name
 
 # A date after any real exit: an open enrolment counts support up to today and beyond.
 OPEN_END = dt.date(9999, 12, 31)
@@ -189,3 +190,26 @@ def participant_statuses(enrolments: QuerySet) -> list[ParticipantStatus]:
         )
         for row in rows
     ]
+
+
+def similar_clients(client: Client) -> QuerySet:
+    """People of the client's organisation who may be the same person (the duplicate check).
+
+    Either the same birth number, or a trigram-similar full name with accents and case ignored
+    (pg_trgm ``%``, similarity at least 0.3: "Jan Nowak" finds Jan Novák, word order does not
+    matter) and the same date of birth, or the same year when one of them has only the year.
+    Served by ``client_birth_number_idx``, ``client_birth_date_idx`` and
+    ``client_birth_year_idx``; the name is compared on those few rows.
+    """
+    same_birth = Q(pk__in=[])
+    if client.birth_date:
+        year = client.birth_date.year
+        same_birth = Q(birth_date=client.birth_date) | Q(birth_date=None, birth_year=year)
+    elif client.birth_year:
+        same_birth = Q(birth_year=client.birth_year) | Q(birth_date__year=client.birth_year)
+    similar_name = Q(TrigramSimilar(folded_full_name(), folded(Value(client.full_name))))
+    condition = same_birth & similar_name
+    if client.birth_number:
+        condition |= Q(birth_number=client.birth_number)
+    candidates = Client.objects.filter(organisation=client.organisation_id).filter(condition)
+    return candidates.exclude(pk=client.pk) if client.pk else candidates

@@ -71,3 +71,31 @@ def days_from_today(value) -> int | None:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
     return (value - timezone.localdate()).days
+
+
+@register.filter
+def minutes_as_round_hours(value) -> str:
+    """Like ``minutes_as_hours`` but without a trailing zero: 2400 → "40 h", 1950 → "32,5 h"."""
+    minutes = _decimal(value)
+    if minutes is None:
+        return ""
+    hours = (minutes / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    places = 0 if hours == hours.to_integral_value() else 1
+    return f"{number_format(hours, decimal_pos=places, use_l10n=True, force_grouping=True)}{NBSP}h"
+
+
+@register.filter
+def days_ago(value) -> int | None:
+    """Whole days from a past date to today (Europe/Prague): yesterday → 1."""
+    days = days_from_today(value)
+    return None if days is None else -days
+
+
+@register.filter
+def age(birth_date) -> int | None:
+    """Age in completed years today (Europe/Prague), from a date of birth."""
+    if not isinstance(birth_date, dt.date):
+        return None
+    today = timezone.localdate()
+    had_birthday = (today.month, today.day) >= (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - (0 if had_birthday else 1)

@@ -223,10 +223,20 @@ def test_login_required_list_covers_every_screen():
     names = sorted(param.values[0] for param in LOGIN_REQUIRED)
 
     assert names == [
+        "clients:create",
         "clients:detail",
+        "clients:edit",
+        "clients:enrolment_edit",
         "clients:export",
         "clients:list",
         "home",
+        "intervention_create",
+        "intervention_detail",
+        "intervention_edit",
+        "intervention_list",
+        "outreach_create",
+        "outreach_link",
+        "outreach_list",
         "password_change",
         "password_change_done",
         "project_detail",

@@ -6,16 +6,18 @@ Each filter has an index (STYLE.md R8):
 - ``locality``: ``client_locality_status_idx``;
 - ``status``: ``client_status_order_idx``;
 - ``worker``: ``assignment_current_worker_idx``;
-- ``participant``: ``enrolment_project_entry_idx`` for the enrolments, then
-  ``participant_client_idx`` for each enrolment's support minutes.
+- ``participant``: ``enrolment_once_per_project`` (client, project) for a client's
+  enrolments, then ``participant_client_idx`` for each enrolment's support minutes.
 """
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Locality, Project
+from casework.roles import Role, has_role
 from clients.models import CaseAssignment, ClientStatus, Enrolment
 from clients.queries import with_participant_status
 
@@ -82,11 +84,57 @@ class ClientFilter(django_filters.FilterSet):
         any project the user can see: one participating enrolment is enough for "yes"."""
         project = self.form.cleaned_data.get("project")
         projects = [project] if project else _projects(self.request)
-        participants = (
-            with_participant_status(Enrolment.objects.filter(project__in=projects))
-            .filter(is_participant=True)
-            .values("client")
-        )
+        # Correlated with each listed client, so only the listed clients' support is summed.
+        participating = with_participant_status(
+            Enrolment.objects.filter(client=OuterRef("pk"), project__in=projects)
+        ).filter(is_participant=True)
         if value == "yes":
-            return queryset.filter(pk__in=participants)
-        return queryset.exclude(pk__in=participants)
+            return queryset.filter(Exists(participating))
+        return queryset.exclude(Exists(participating))
+
+
+TASK_OPEN = "open"
+TASK_DONE = "done"
+TASK_MINE = "mine"
+TASK_ALL = "all"
+
+
+class TaskFilter(django_filters.FilterSet):
+    """The task list: open (by due date) or done (latest first), mine or all I can see.
+
+    Without a choice the list shows open tasks: a worker's own, a guarantor's or admin's all
+    they can see (their projects' tasks). Indexes: ``task_open_owner_due_idx`` (my open tasks),
+    ``task_done_owner_idx`` (my done tasks), ``task_open_project_due_idx`` (a project's open
+    tasks).
+    """
+
+    state = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=[(TASK_OPEN, _("Open")), (TASK_DONE, _("Done"))],
+        method="with_state",
+        empty_label=None,
+    )
+    whose = django_filters.ChoiceFilter(
+        label=_("Whose"),
+        choices=[(TASK_MINE, _("Mine")), (TASK_ALL, _("All I can see"))],
+        method="owned_by",
+        empty_label=None,
+    )
+    project = django_filters.ModelChoiceFilter(label=_("Project"), queryset=_projects)
+
+    def __init__(self, data=None, *args, request, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("state"):
+            data["state"] = TASK_OPEN
+        if not data.get("whose"):
+            manages = has_role(request.user, Role.GUARANTOR, Role.ADMIN)
+            data["whose"] = TASK_ALL if manages else TASK_MINE
+        super().__init__(data, *args, request=request, **kwargs)
+
+    def with_state(self, queryset, name, value):
+        if value == TASK_DONE:
+            return queryset.filter(done_at__isnull=False).order_by("-done_at", "-pk")
+        return queryset.filter(done_at__isnull=True).order_by("due_date", "pk")
+
+    def owned_by(self, queryset, name, value):
+        return queryset.filter(owner=self.request.user) if value == TASK_MINE else queryset

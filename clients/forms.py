@@ -11,8 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
-from django.utils import timezone
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from stdnum.cz import rc
@@ -213,11 +213,15 @@ class ClientForm(forms.ModelForm):
         self.creating = self.instance.pk is None
         visible = Client.objects.visible_to(user)
         visible_projects = Project.objects.visible_to(user)
-        self.fields["gender"].queryset = _codes("gender")
+        # The client's current values stay choosable even when they are no longer offered.
+        self.fields["gender"].queryset = MonitoringCode.objects.filter(
+            Q(pk__in=_codes("gender")) | Q(pk=self.instance.gender_id)
+        )
         self.fields["birth_year"].widget.attrs.update(min=1900, max=timezone.localdate().year)
         self.fields["locality"].queryset = Locality.objects.filter(
-            projects__in=visible_projects
-        ).distinct()
+            Q(pk__in=Locality.objects.filter(projects__in=visible_projects).values("pk"))
+            | Q(pk=self.instance.locality_id)
+        )
         households = Q(pk__in=visible.exclude(household=None).values("household"))
         if self.instance.household_id:
             households |= Q(pk=self.instance.household_id)
@@ -598,6 +602,11 @@ class ProjectChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class ClientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.last_name} {obj.first_name} ({obj.code})"
+
+
 class PlanForm(forms.ModelForm):
     """The plan itself: when it was agreed, its status, review and the next meeting.
 
@@ -634,7 +643,8 @@ class PlanForm(forms.ModelForm):
             self.instance.client = client
             projects = record_projects(user, client)
             self.fields["project"] = ProjectChoiceField(label=_("Project"), queryset=projects)
-            self.initial.setdefault("created_on", timezone.localdate())
+            if self.initial.get("created_on") is None:
+                self.initial["created_on"] = timezone.localdate()
             if len(projects) == 1:
                 self.initial.setdefault("project", projects[0].pk)
         else:
@@ -763,7 +773,11 @@ class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
         fields = ["title", "kind", "due_date", "owner", "client", "project", "note"]
-        field_classes = {"owner": WorkerChoiceField, "project": ProjectChoiceField}
+        field_classes = {
+            "owner": WorkerChoiceField,
+            "client": ClientChoiceField,
+            "project": ProjectChoiceField,
+        }
         widgets = {
             "kind": forms.RadioSelect,
             "due_date": DateInput(),
@@ -777,7 +791,6 @@ class TaskForm(forms.ModelForm):
         self.creating = self.instance.pk is None
         self.deadline_note = ""
         self.fields["due_date"].required = False
-        self.fields["kind"].choices = Task.Kind.choices
         if self.creating:
             self.instance.owner = user
         else:
@@ -789,7 +802,8 @@ class TaskForm(forms.ModelForm):
         if self.instance.client_id:
             clients = Client.objects.filter(Q(pk__in=clients) | Q(pk=self.instance.client_id))
         self.fields["client"].queryset = clients.order_by("last_name", "first_name", "pk")
-        self.fields["client"].label_from_instance = lambda c: f"{c.last_name} {c.first_name} ({c.code})"
+        self.fields["client"].empty_label = _("No client")
+        self.fields["project"].empty_label = _("No project")
         self.fields["project"].queryset = Project.objects.visible_to(user).order_by("name")
         if initial_client is not None:
             self.initial.setdefault("client", initial_client.pk)
@@ -822,7 +836,9 @@ class TaskForm(forms.ModelForm):
         project, client = data.get("project"), data.get("client")
         if client and project and not record_projects(self.user, client).filter(pk=project.pk):
             self.add_error("project", forms.ValidationError(TASK_CLIENT_NOT_IN_PROJECT))
-        if "owner" in self.fields and owner and owner.pk not in {self.user.pk, self.initial.get("owner")}:
+        # Someone else's task stays theirs when edited; a new owner must fit the project.
+        changed_owner = owner and owner.pk not in {self.user.pk, self.instance.owner_id}
+        if "owner" in self.fields and changed_owner:
             self._clean_other_owner(owner, project, client)
         return data
 
@@ -861,18 +877,23 @@ class TaskForm(forms.ModelForm):
             self.add_error("project", OWNER_NEEDS_PROJECT % {"worker": name})
             return
         works_there = Membership.objects.filter(
-            user=owner, project=project, role=Role.WORKER, project__in=managed_project_ids(self.user)
+            user=owner,
+            project=project,
+            role=Role.WORKER,
+            project__in=managed_project_ids(self.user),
         ).exists()
         if not works_there:
             self.add_error("owner", OWNER_NOT_IN_PROJECT % {"worker": name})
-        elif client and not CaseAssignment.objects.current().filter(
+            return
+        with_client = CaseAssignment.objects.current().filter(
             worker=owner, client=client, project=project
-        ).exists():
+        )
+        if client and not with_client.exists():
             self.add_error("owner", OWNER_NOT_WITH_CLIENT % {"worker": name})
 
 
 def _long(day: dt.date) -> str:
-    """"Tuesday 22. 4. 2025": the weekday tells the worker why a deadline moved."""
+    """The weekday and date, "Tuesday 22. 4. 2025": the weekday says why a deadline moved."""
     return f"{date_format(day, 'l')} {_short(day)}"
 
 
@@ -892,14 +913,21 @@ class DocumentForm(forms.Form):
         label=_("Title"),
         max_length=300,
         required=False,
-        help_text=_("e.g. “Payment order of the District Court, 3 March”. Empty: the file name."),
+        help_text=_(
+            "e.g. “Payment order of the District Court, 3 March”. If you leave it empty, the "
+            "file name is used."
+        ),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     project = ProjectChoiceField(
         label=_("Project"),
         queryset=Project.objects.none(),
         required=False,
-        help_text=_("Only the project's team can open a document filed under a project."),
+        empty_label=_("No project"),
+        help_text=_(
+            "Without a project, everyone who works with the client can open the document; "
+            "under a project, only that project's team."
+        ),
     )
 
     def __init__(self, *args, user, client: Client, **kwargs):

@@ -823,6 +823,17 @@ class Task(models.Model):
                 name="task_open_owner_due_idx",
             ),
             models.Index(fields=["client", "due_date"], name="task_client_due_idx"),
+            # Task list filters "done" (mine, newest first) and a guarantor's project's open tasks.
+            models.Index(
+                fields=["owner", "-done_at"],
+                condition=Q(done_at__isnull=False),
+                name="task_done_owner_idx",
+            ),
+            models.Index(
+                fields=["project", "due_date"],
+                condition=Q(done_at__isnull=True),
+                name="task_open_project_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

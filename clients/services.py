@@ -359,16 +359,20 @@ def _check_client_in_project(client: Client, project: Project) -> None:
         raise ValidationError(CLIENT_NOT_IN_PROJECT, params={"client": client.full_name})
 
 
+def _removable_goals(plan: IndividualPlan, removed: Iterable[PlanGoal]) -> list[PlanGoal]:
+    """The goals of ``plan`` among ``removed``; refused when logged support links to one."""
+    goals = [goal for goal in removed if goal.pk is not None and goal.plan_id == plan.pk]
+    for goal in goals:
+        if goal.interventions.exists():
+            raise ValidationError(GOAL_HAS_INTERVENTIONS, params={"goal": str(goal)})
+    return goals
+
+
 def _save_goals(
     plan: IndividualPlan, goals: Sequence[PlanGoal], removed: Iterable[PlanGoal]
 ) -> None:
-    """Delete ``removed`` goals (refused when interventions link to one), save ``goals`` in
-    the given order."""
+    """Delete the ``removed`` goals and save ``goals`` in the given order."""
     for goal in removed:
-        if goal.pk is None or goal.plan_id != plan.pk:
-            continue
-        if goal.interventions.exists():
-            raise ValidationError(GOAL_HAS_INTERVENTIONS, params={"goal": str(goal)})
         goal.delete()
     for order, goal in enumerate(goals):
         if goal.pk is not None and goal.plan_id != plan.pk:
@@ -419,12 +423,13 @@ def update_plan(
     current = IndividualPlan.objects.select_for_update().get(pk=plan.pk)
     if current.version != version:
         raise ValidationError(PLAN_CHANGED_MEANWHILE, code="stale")
+    removed = _removable_goals(plan, removed_goals)
     plan.signed_by = None
     plan.signed_at = None
     plan.version = current.version + 1
     plan.full_clean()
     plan.save(update_fields=[*PLAN_FIELDS, "signed_by", "signed_at", "version"])
-    _save_goals(plan, goals, removed_goals)
+    _save_goals(plan, goals, removed)
     return plan
 
 
@@ -476,7 +481,8 @@ def set_task_done(task: Task, *, by: AbstractBaseUser, done: bool = True) -> Tas
         current.done_at = None
     current.version += 1
     current.save(update_fields=["done_at", "version"])
-    return current
+    task.done_at, task.version = current.done_at, current.version
+    return task
 
 
 def _sha256(file) -> str:
@@ -503,8 +509,10 @@ def store_document(
     Writes the file under MEDIA_ROOT with the random name of ``document_upload_path``
     (nothing about the client or the original name in it), then records the original name,
     ``content_type``, size and SHA-256 of the content. If the database write fails the
-    stored file is removed again, so no orphan stays on disk. With ``project``, refuses with
-    ``CLIENT_NOT_IN_PROJECT`` when the client does not take part in it.
+    stored file is removed again, so no orphan stays on disk (call it outside any enclosing
+    transaction: a later rollback of the caller's transaction would leave the file). With
+    ``project``, refuses with ``CLIENT_NOT_IN_PROJECT`` when the client does not take part
+    in it.
     """
     if project is not None:
         _check_client_in_project(client, project)

@@ -3,23 +3,49 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import all_valid
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
 from casework.exports import csv_response
+from casework.roles import can_sign_plan
 from clients import services
-from clients.filters import ClientFilter
+from clients.filters import ClientFilter, TaskFilter
 from clients.forms import (
     ClientForm,
     ConsentFormSet,
+    DocumentForm,
     EnrolmentForm,
     HouseholdMemberFormSet,
+    PlanForm,
+    PlanGoalFormSet,
+    SignPlanForm,
+    TaskForm,
     household_members_for_edit,
 )
-from clients.models import Client, Consent, Enrolment
-from clients.queries import ENTRY_FIELD_LABELS, missing_entry_fields
+from clients.models import (
+    CaseAssignment,
+    Client,
+    Consent,
+    Document,
+    Enrolment,
+    GoalStatus,
+    IndividualPlan,
+    Task,
+)
+from clients.queries import (
+    ENTRY_FIELD_LABELS,
+    case_file,
+    client_timeline,
+    missing_entry_fields,
+)
 
 PAGE_SIZE = 50
 
@@ -42,8 +68,23 @@ def client_list(request):
 
 @login_required
 def client_detail(request, pk: int):
+    """The case file; for htmx, just the next page of the timeline ("Show older")."""
     client = get_client_for_user(request.user, pk)
-    return render(request, "clients/client_detail.html", {"client": client})
+    page = _page_number(request.GET.get("page"))
+    if request.htmx:
+        timeline = client_timeline(client, request.user, page=page)
+        context = {"client": client, "timeline": timeline}
+        response = render(request, "clients/client_detail.html#timeline-page", context)
+    else:
+        case = case_file(client, request.user, timeline_page=page)
+        response = render(request, "clients/client_detail.html", {"client": client, "case": case})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _page_number(raw: str | None) -> int:
+    """A page number from the query string; anything that is not a positive number is 1."""
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 @login_required
@@ -81,7 +122,7 @@ def get_client_for_user(user, pk: int) -> Client:
     return get_object_or_404(
         Client.objects.visible_to(user)
         .select_related("locality", "household", "gender")
-        .prefetch_related("enrolments__project", "assignments__worker", "consents"),
+        .prefetch_related("assignments__worker", "consents"),
         pk=pk,
     )
 
@@ -191,3 +232,294 @@ def get_enrolment_for_user(user, pk: int) -> Enrolment:
     return get_object_or_404(
         Enrolment.objects.visible_to(user).select_related("client", "project"), pk=pk
     )
+
+
+# --- Individual plans (quality standard 5) --------------------------------------------------
+
+PLAN_SAVED = gettext_lazy("The plan is saved.")
+PLAN_SIGNATURE_CLEARED = gettext_lazy(
+    "The plan is saved. It had been signed off; because it changed, the signature was "
+    "removed and the guarantor needs to sign it off again."
+)
+PLAN_SIGNED = gettext_lazy("The plan is signed off.")
+
+
+def get_plan_for_user(user, pk: int) -> IndividualPlan:
+    """A plan in a project the user manages, or of their own client there; 404 otherwise."""
+    return get_object_or_404(
+        IndividualPlan.objects.visible_to(user).select_related(
+            "client", "project__organisation", "created_by", "signed_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = get_plan_for_user(request.user, pk)
+    context = {
+        "plan": plan,
+        "goals": plan.goals.all(),
+        "can_sign": can_sign_plan(request.user, plan),
+        "sign_form": SignPlanForm(initial={"version": plan.version}),
+    }
+    return render(request, "clients/plan_detail.html", context)
+
+
+@login_required
+def plan_create(request, pk: int):
+    """A new plan for a client, in one of the projects where the user keeps their records."""
+    return _plan_form_page(request, IndividualPlan(), get_client_for_user(request.user, pk))
+
+
+@login_required
+def plan_edit(request, pk: int):
+    """Change a plan and its goals (refused if changed meanwhile; clears a signature)."""
+    plan = get_plan_for_user(request.user, pk)
+    return _plan_form_page(request, plan, plan.client)
+
+
+def _plan_form_page(request, plan: IndividualPlan, client: Client):
+    data = request.POST if request.method == "POST" else None
+    form = PlanForm(data, instance=plan, user=request.user, client=client)
+    context = {"form": form, "client": client, "plan": plan}
+    if not form.project_count:
+        return render(request, "clients/plan_form.html", {**context, "form": None}, status=403)
+    goals = PlanGoalFormSet(data, instance=plan, prefix="goals")
+    was_signed = plan.signed_at is not None
+    if data is not None and all_valid([form, goals]):
+        try:
+            saved = _save_plan(form, goals, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if was_signed:
+                messages.warning(request, PLAN_SIGNATURE_CLEARED)
+            else:
+                messages.success(request, PLAN_SAVED)
+            return redirect("clients:plan_detail", saved.pk)
+    return render(request, "clients/plan_form.html", {**context, "goals": goals})
+
+
+def _save_plan(form, goals, *, by) -> IndividualPlan:
+    if form.creating:
+        return services.create_plan(form.instance, by=by, goals=goals.kept_goals())
+    return services.update_plan(
+        form.instance,
+        by=by,
+        version=form.cleaned_data["version"],
+        goals=goals.kept_goals(),
+        removed_goals=goals.removed_goals(),
+    )
+
+
+@login_required
+@require_POST
+def plan_sign(request, pk: int):
+    """The guarantor's (or admin's) sign-off; a field worker gets 403."""
+    plan = get_plan_for_user(request.user, pk)
+    if not can_sign_plan(request.user, plan):
+        raise PermissionDenied
+    form = SignPlanForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    try:
+        services.sign_plan(plan, by=request.user, version=form.cleaned_data["version"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, PLAN_SIGNED)
+    return redirect("clients:plan_detail", plan.pk)
+
+
+@login_required
+def plan_print(request, pk: int):
+    """The client's copy, "what we agreed": goals in their words, who does what, next meeting.
+
+    Nothing internal: no evaluation, no birth number, no dropped goals.
+    """
+    plan = get_plan_for_user(request.user, pk)
+    workers = (
+        CaseAssignment.objects.current()
+        .filter(client=plan.client_id, project=plan.project_id)
+        .select_related("worker")
+        .order_by("kind", "started_on")
+    )
+    context = {
+        "plan": plan,
+        "goals": plan.goals.exclude(status=GoalStatus.DROPPED),
+        "workers": [assignment.worker for assignment in workers],
+        "today": timezone.localdate(),
+    }
+    return render(request, "clients/plan_print.html", context)
+
+
+# --- Tasks and deadlines --------------------------------------------------------------------
+
+TASK_PAGE_SIZE = 50
+TASK_SAVED = gettext_lazy("The task is saved. It is due on %(due)s.")
+TASK_MARKED_DONE = gettext_lazy("“%(title)s” is done.")
+TASK_REOPENED = gettext_lazy("“%(title)s” is open again.")
+
+
+def get_task_for_user(user, pk: int) -> Task:
+    """A task the user owns or one on a case they may see; 404 otherwise."""
+    return get_object_or_404(Task.objects.visible_to(user).with_list_data(user), pk=pk)
+
+
+@login_required
+def task_list(request):
+    """Open tasks by due date (or done ones): a worker's own, a guarantor's whole projects."""
+    task_filter = TaskFilter(
+        request.GET,
+        queryset=Task.objects.visible_to(request.user).with_list_data(request.user),
+        request=request,
+    )
+    page = Paginator(task_filter.qs, TASK_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "clients/task_list.html"
+    context = {
+        "filter": task_filter,
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number),
+        "next": request.get_full_path(),
+    }
+    response = render(request, f"{template}#rows" if request.htmx else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def task_create(request):
+    """A new task or deadline; ``?client=<id>`` preselects a client the user may see."""
+    initial_client = _client_from_query(request)
+    data = request.POST if request.method == "POST" else None
+    form = TaskForm(data, user=request.user, initial_client=initial_client)
+    if form.is_bound and form.is_valid():
+        task = form.save(commit=False)
+        task.created_by = request.user
+        task.save()
+        _task_saved(request, form, task)
+        return redirect(initial_client or "clients:task_list")
+    return render(request, "clients/task_form.html", {"form": form, "client": initial_client})
+
+
+@login_required
+def task_edit(request, pk: int):
+    """Change a task (refused with a clear message if someone saved it meanwhile)."""
+    task = get_task_for_user(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    form = TaskForm(data, instance=task, user=request.user)
+    if form.is_bound and form.is_valid():
+        try:
+            version = form.cleaned_data["version"]
+            services.update_task(form.instance, by=request.user, version=version)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _task_saved(request, form, task)
+            return redirect("clients:task_list")
+    return render(request, "clients/task_form.html", {"form": form, "task": task})
+
+
+def _task_saved(request, form: TaskForm, task: Task) -> None:
+    saved = TASK_SAVED % {"due": date_format(task.due_date, "SHORT_DATE_FORMAT")}
+    messages.success(request, f"{saved} {form.deadline_note}".strip())
+
+
+@login_required
+@require_POST
+def task_done(request, pk: int):
+    """Mark a task done (``done=0``: open it again); htmx gets the row back in place."""
+    task = get_task_for_user(request.user, pk)
+    done = request.POST.get("done", "1") != "0"
+    services.set_task_done(task, by=request.user, done=done)
+    next_url = _safe_next(request, reverse("clients:task_list"))
+    if request.htmx:
+        return render(request, "clients/task_list.html#task", {"task": task, "next": next_url})
+    message = TASK_MARKED_DONE if done else TASK_REOPENED
+    messages.success(request, message % {"title": task.title})
+    return redirect(next_url)
+
+
+def _client_from_query(request) -> Client | None:
+    pk = request.GET.get("client", "")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404
+    return get_client_for_user(request.user, int(pk))
+
+
+def _safe_next(request, default: str) -> str:
+    candidate = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return candidate if candidate and allowed else default
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+DOCUMENT_SAVED = gettext_lazy("The document “%(title)s” is saved.")
+
+
+def get_document_for_user(user, pk: int) -> Document:
+    """A document the user may open (``Document.visible_to``); 404 for any other."""
+    return get_object_or_404(Document.objects.visible_to(user), pk=pk)
+
+
+@login_required
+def document_upload(request, pk: int):
+    """Upload a document to a client (optionally under a project); lists their documents."""
+    client = get_client_for_user(request.user, pk)
+    is_post = request.method == "POST"
+    form = DocumentForm(
+        request.POST if is_post else None,
+        request.FILES if is_post else None,
+        user=request.user,
+        client=client,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            document = services.store_document(
+                client,
+                by=request.user,
+                file=form.cleaned_data["file"],
+                content_type=form.content_type,
+                kind=form.cleaned_data["kind"],
+                title=form.document_title,
+                original_name=form.original_name,
+                project=form.cleaned_data["project"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, DOCUMENT_SAVED % {"title": document.title})
+            return redirect(client)
+    documents = (
+        Document.objects.visible_to(request.user)
+        .filter(client=client)
+        .select_related("project", "uploaded_by")
+    )
+    context = {"form": form, "client": client, "documents": documents}
+    return render(request, "clients/document_upload.html", context)
+
+
+@login_required
+@require_safe
+def document_download(request, pk: int):
+    """The file as an attachment under its original name, never cached or sniffed."""
+    document = get_document_for_user(request.user, pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
@@ -74,12 +74,16 @@ def days_from_today(value) -> int | None:
 
 
 @register.filter
-def minutes_as_round_hours(value) -> str:
-    """Like ``minutes_as_hours`` but without a trailing zero: 2400 → "40 h", 1950 → "32,5 h"."""
+def support_hours(value) -> str:
+    """Minutes as hours against a threshold: 1950 → "32,5 h", 2400 → "40 h", 2399 → "39,9 h".
+
+    Rounds down, so support just short of the participant threshold never shows as reaching
+    it; whole hours drop the ",0".
+    """
     minutes = _decimal(value)
     if minutes is None:
         return ""
-    hours = (minutes / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    hours = (minutes / 60).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
     places = 0 if hours == hours.to_integral_value() else 1
     return f"{number_format(hours, decimal_pos=places, use_l10n=True, force_grouping=True)}{NBSP}h"
 

@@ -902,3 +902,32 @@ def test_edit_removes_and_adds_household_members(client, worker_a, client_a):
         (client_a, "", "head", False),
         (None, "Ema Adámková", "child", True),
     ]
+
+
+def test_only_localities_of_the_users_projects_are_offered(
+    client, project, other_project, worker_a, hvezdov
+):
+    elsewhere = LocalityFactory(organisation=project.organisation, name="Mimoň")
+    other_project.localities.add(elsewhere)
+    client.force_login(worker_a)
+
+    response = client.get(reverse("clients:create"))
+
+    assert list(response.context["form"].fields["locality"].queryset) == [hvezdov]
+
+
+def test_edit_keeps_a_locality_the_worker_would_not_be_offered(
+    client, project, other_project, worker_a, client_a
+):
+    elsewhere = LocalityFactory(organisation=project.organisation, name="Mimoň")
+    other_project.localities.add(elsewhere)
+    client_a.locality = elsewhere
+    client_a.save()
+    client.force_login(worker_a)
+
+    response = client.post(
+        reverse("clients:edit", args=[client_a.pk]), edit_data(client_a, locality=elsewhere.pk)
+    )
+
+    client_a.refresh_from_db()
+    assert (response.status_code, client_a.locality, client_a.version) == (302, elsewhere, 2)

@@ -217,9 +217,24 @@ class InterventionForm(forms.Form):
         if len(self.projects) == 1:
             self.fields["project"].widget = forms.HiddenInput()
             self.initial["project"] = self.projects[0].pk
+        if instance is None and data is None:
+            self._clamp_default_date()
         self._scope_key_activities()
         self._scope_people()
         self._scope_goals()
+
+    def _clamp_default_date(self) -> None:
+        """Default to today, or to the nearest day of the project when today is outside it.
+
+        A project that has ended (or not begun) would otherwise greet every new entry with
+        an error about the date.
+        """
+        chosen = self.initial.get("project")
+        project = next((p for p in self.projects if p.pk == chosen), None)
+        if project is None:
+            return
+        today = self.initial["date"]
+        self.initial["date"] = min(max(today, project.start_date), project.effective_end_date)
 
     # --- Defaults ------------------------------------------------------------------------------
 

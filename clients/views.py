@@ -59,7 +59,12 @@ def client_list(request):
     )
     page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "clients/client_list.html#rows" if request.htmx else "clients/client_list.html"
-    response = render(request, template, {"filter": client_filter, "page": page})
+    context = {
+        "filter": client_filter,
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number),
+    }
+    response = render(request, template, context)
     # The rows and the full page share one address (hx-push-url): keep them apart in caches,
     # or the back button can show the bare rows.
     patch_vary_headers(response, ["HX-Request"])

@@ -1129,3 +1129,15 @@ def test_deactivated_worker_cannot_edit(worker_a, logged):
     worker_a.save(update_fields=["is_active"])
 
     assert can_edit_intervention(worker_a, logged) is False
+
+
+def test_form_of_an_ended_project_defaults_to_its_last_day(
+    client, time_machine, project, worker_a, client_a, ka03
+):
+    # Today is after the project: the default date must not greet the worker with an error.
+    time_machine.move_to(dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Prague")))
+    client.force_login(worker_a)
+
+    form = client.get(reverse("intervention_create"), {"client": client_a.pk}).context["form"]
+
+    assert form.initial["date"] == project.end_date

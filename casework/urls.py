@@ -28,5 +28,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("clients/", include("clients.urls")),
+    path("housing/", include("housing.urls")),
+    path("debts/", include("debts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from casework.models import Intervention, OutreachContact, Project
 from casework.roles import Role, can_edit_intervention, has_role, roles_of
 from clients.models import Client
 from clients.views import get_client_for_user
+from housing.queries import acute_cases
 
 
 @login_required
@@ -29,6 +30,7 @@ def home(request):
             .select_related("organisation")
             .prefetch_related("extensions")
         )
+        context["acute_cases"] = acute_cases(Project.objects.managed_by(request.user).values("pk"))
     return render(request, "casework/home.html", context)
 
 

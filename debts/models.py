@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import CodeList, Organisation, Project
 from clients.models import Client, Household, Task, project_record_scope
+from debts.budget import CATEGORIES
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 # A share of the protected-amount base: a fraction such as 2/3 or a decimal such as 0.85.
@@ -82,6 +83,17 @@ class DebtCase(models.Model):
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Baseline at enrolment (DOMAIN.md, issue point 4): frozen once taken, for the evaluation.
+    baseline_on = models.DateField(_("baseline taken on"), null=True, blank=True)
+    baseline_total = models.DecimalField(
+        _("total debt at baseline"), null=True, blank=True, **MONEY
+    )
+    baseline_enforcements = models.PositiveIntegerField(
+        _("enforcements at baseline"), null=True, blank=True
+    )
+    baseline_creditors = models.PositiveIntegerField(
+        _("creditors at baseline"), null=True, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = DebtCaseQuerySet.as_manager()
@@ -335,6 +347,10 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.amount}"
+
+    @property
+    def category_label(self) -> str:
+        return dict(CATEGORIES).get(self.category, self.category)
 
 
 class ActionKind(models.TextChoices):

@@ -4,8 +4,20 @@ from housing import models
 
 
 class RiskFactorInline(admin.TabularInline):
+    """Read-only: assessments point at these rows, so a change must be a new version
+    (the "Change the checklist" screen, ``housing.services.revise_risk_factor_set``)."""
+
     model = models.RiskFactor
     extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "label", "weight", "order"] if obj is not None else []
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None
 
 
 @admin.register(models.EthosCategory)
@@ -30,6 +42,12 @@ class RiskFactorSetAdmin(admin.ModelAdmin):
     list_display = ["project", "version", "is_active", "medium_from", "high_from", "acute_from"]
     list_select_related = ["project"]
     inlines = [RiskFactorInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A saved version is history; thresholds change through a new version too.
+        if obj is None:
+            return []
+        return ["project", "version", "medium_from", "high_from", "acute_from"]
 
 
 class HousingBenefitInline(admin.TabularInline):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from housing.models import HousingSituation, RiskAssessment
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from clients.models import Client, Enrolment
+from housing.models import HousingSituation, RiskAssessment, RiskLevel
 
 
 @dataclass(frozen=True)
@@ -38,3 +43,94 @@ def housing_summary_for_client(client, user) -> HousingSummary:
         .first()
     )
     return HousingSummary(situation=situation, latest_assessment=assessment)
+
+
+ACUTE_EVICTION_DAYS = 30
+
+
+@dataclass(frozen=True)
+class AcuteCase:
+    client: Client
+    level: str | None
+    eviction_on: dt.date | None
+
+
+def acute_cases(projects, *, today: dt.date | None = None) -> list[AcuteCase]:
+    """Clients of ``projects`` at acute risk of losing their housing (the guarantor's board).
+
+    A client is listed when their latest assessment in one of the projects has the level
+    acute, or when their current housing situation has an eviction date within the next
+    30 days (today included; a past eviction date no longer counts). Two queries, any size.
+    """
+    today = today or timezone.localdate()
+    latest = RiskAssessment.objects.filter(client=OuterRef("pk"), project__in=projects).order_by(
+        "-assessed_on", "-pk"
+    )
+    eviction = HousingSituation.objects.current().filter(
+        client=OuterRef("pk"),
+        eviction_on__gte=today,
+        eviction_on__lte=today + dt.timedelta(days=ACUTE_EVICTION_DAYS),
+    )
+    enrolled = Enrolment.objects.filter(project__in=projects).values("client")
+    clients = (
+        Client.objects.filter(pk__in=enrolled)
+        .annotate(
+            latest_level=Subquery(latest.values("level")[:1]),
+            eviction_on=Subquery(eviction.values("eviction_on")[:1]),
+        )
+        .filter(Q(latest_level=RiskLevel.ACUTE) | Q(eviction_on__isnull=False))
+        .order_by(F("eviction_on").asc(nulls_last=True), "last_name", "first_name", "pk")
+    )
+    return [AcuteCase(client=c, level=c.latest_level, eviction_on=c.eviction_on) for c in clients]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    first_situation: HousingSituation | None
+    current_situation: HousingSituation | None
+    first_assessment: RiskAssessment | None
+    latest_assessment: RiskAssessment | None
+
+
+def housing_baseline(situations: list, assessments: list) -> Baseline:
+    """Enrolment baseline vs now from the rows a screen already loaded (no queries).
+
+    ``situations`` and ``assessments`` are newest first, as the housing screen lists them.
+    """
+    current = next((s for s in situations if s.valid_to is None), None)
+    return Baseline(
+        first_situation=situations[-1] if situations else None,
+        current_situation=current,
+        first_assessment=assessments[-1] if assessments else None,
+        latest_assessment=assessments[0] if assessments else None,
+    )
+
+
+SPARK_WIDTH = 160
+SPARK_HEIGHT = 40
+
+
+def sparkline_points(assessments: list) -> str:
+    """SVG polyline points of the scores, oldest left; scaled to the highest score or 1."""
+    scores = [a.score for a in reversed(assessments)]
+    if not scores:
+        return ""
+    top = max(max(scores), 1)
+    step = SPARK_WIDTH / max(len(scores) - 1, 1)
+    return " ".join(
+        f"{round(i * step, 1)},{round(SPARK_HEIGHT - score / top * (SPARK_HEIGHT - 4) - 2, 1)}"
+        for i, score in enumerate(scores)
+    )
+
+
+def sparkline(assessments: list) -> dict:
+    """What the template needs to draw the trend: size, points and the latest point (a dot)."""
+    points = sparkline_points(assessments)
+    last_x, last_y = points.split()[-1].split(",") if points else ("0", "0")
+    return {
+        "width": SPARK_WIDTH,
+        "height": SPARK_HEIGHT,
+        "points": points,
+        "last_x": last_x,
+        "last_y": last_y,
+    }

@@ -8,6 +8,8 @@ from casework import urls as casework_urls
 from casework.models import Intervention, Membership, Project
 from casework.roles import Role, has_role, roles_of
 from clients import urls as clients_urls
+from debts import urls as debts_urls
+from housing import urls as housing_urls
 from reports.models import GeneratedReport
 from tests.factories import GeneratedReportFactory, InterventionFactory
 
@@ -207,7 +209,9 @@ PUBLIC = {"login", "logout"}
 
 def _login_required_urls():
     urls = []
-    for namespace, module in [("", casework_urls), ("clients:", clients_urls)]:
+    modules = [("", casework_urls), ("clients:", clients_urls), ("debts:", debts_urls)]
+    modules.append(("housing:", housing_urls))
+    for namespace, module in modules:
         for pattern in module.urlpatterns:
             if not isinstance(pattern, URLPattern) or pattern.name in PUBLIC:
                 continue
@@ -240,7 +244,28 @@ def test_login_required_list_covers_every_screen():
         "clients:task_done",
         "clients:task_edit",
         "clients:task_list",
+        "debts:action_create",
+        "debts:action_edit",
+        "debts:analysis_create",
+        "debts:analysis_detail",
+        "debts:analysis_edit",
+        "debts:analysis_pdf",
+        "debts:baseline_take",
+        "debts:create",
+        "debts:debt_create",
+        "debts:debt_edit",
+        "debts:debt_status",
+        "debts:debt_status_change",
+        "debts:detail",
+        "debts:outcome_create",
         "home",
+        "housing:assess",
+        "housing:change",
+        "housing:create",
+        "housing:detail",
+        "housing:factor_set_revise",
+        "housing:list",
+        "housing:outcome",
         "intervention_create",
         "intervention_detail",
         "intervention_edit",

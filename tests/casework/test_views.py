@@ -283,8 +283,8 @@ def test_manager_home_query_count(client, django_assert_num_queries, organisatio
     client.force_login(admin)
 
     # session, user, roles (once, cached for the navigation), projects, extensions, three
-    # summary aggregates.
-    with django_assert_num_queries(8):
+    # summary aggregates, acute housing cases.
+    with django_assert_num_queries(9):
         response = client.get(reverse("home"))
 
     assert len(response.context["projects"]) == size

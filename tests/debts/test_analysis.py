@@ -6,7 +6,9 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from debts.feasibility import debt_relief_feasibility
 from debts.forms import NEGATIVE_AMOUNT
@@ -93,11 +95,14 @@ def test_debt_relief_is_feasible_exactly_at_the_threshold(parameters_2020):
 
 def test_debt_relief_is_not_feasible_1_crown_below(parameters_2020):
     # 13 141 − 6 608 = 6 533 → 6 531 (a multiple of 3); a third is 2 177 < 2 178.
-    result = debt_relief_feasibility(Decimal("13141.00"), parameters_2020, 0, administrator_fee=FEE)
+    with translation.override("en"):
+        result = debt_relief_feasibility(
+            Decimal("13141.00"), parameters_2020, 0, administrator_fee=FEE
+        )
 
     assert (result.feasible, result.seizable) == (False, Decimal(2177))
     assert result.steps[-1] == (
-        "2\xa0177,00 Kč < 2\xa0178,00 Kč: debt relief is not feasible; 1,00 Kč is missing."
+        "2,177.00 Kč < 2,178.00 Kč: debt relief is not feasible; 1.00 Kč is missing."
     )
 
 
@@ -174,6 +179,7 @@ def test_worker_records_an_analysis_with_the_parameters_of_its_date(client, work
 
 def test_analysis_detail_shows_budget_protected_amount_and_reasoning(client, worker_a, case_a):
     client.force_login(worker_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.post(reverse("debts:analysis_create", args=[case_a.pk]), _analysis_data())
     analysis = DebtAnalysis.objects.get()
 
@@ -248,6 +254,7 @@ def test_worker_cannot_add_an_analysis_to_another_workers_case(client, worker_a,
 
 def test_analysis_pdf_carries_the_budget_and_the_check(client, worker_a, case_a, tmp_path):
     client.force_login(worker_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.post(reverse("debts:analysis_create", args=[case_a.pk]), _analysis_data())
     analysis = DebtAnalysis.objects.get()
 

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -263,6 +264,7 @@ def test_housing_change_of_a_stale_version_is_refused_without_a_new_landlord(
 def test_housing_assess_shows_weights_and_thresholds(client, worker_a, client_a, project):
     create_default_risk_factor_set(project)
     client.force_login(worker_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     response = client.get(reverse("housing:assess", args=[client_a.pk]))
 

@@ -65,6 +65,14 @@ class CodeListAdmin(admin.ModelAdmin):
     list_editable = ["order", "is_active"]
 
 
+@admin.register(models.Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "organisation", "is_active"]
+    list_filter = ["kind", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name"]
+
+
 @admin.register(models.Intervention)
 class InterventionAdmin(admin.ModelAdmin):
     list_display = ["date", "project", "key_activity", "duration_minutes", "delivery_mode"]

@@ -7,7 +7,13 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DateInput
-from casework.models import Intervention, InterventionParticipant, KeyActivity, Project
+from casework.models import (
+    Institution,
+    Intervention,
+    InterventionParticipant,
+    KeyActivity,
+    Project,
+)
 from casework.roles import Role
 
 
@@ -23,6 +29,15 @@ def _key_activities(request):
         .select_related("project")
         .order_by("project__name", "code")
     )
+
+
+def _institutions(request):
+    """Institutions of the organisations whose projects the user sees."""
+    if request is None:
+        return Institution.objects.none()
+    return Institution.objects.filter(
+        organisation__in=_projects(request).values("organisation")
+    ).order_by("name")
 
 
 def _workers(request):
@@ -59,10 +74,12 @@ class KeyActivityFilter(django_filters.ModelChoiceFilter):
 
 
 class InterventionFilter(django_filters.FilterSet):
-    """Filters of the intervention log (project, key activity, dates, worker, client code).
+    """Filters of the intervention log (project, key activity, dates, worker, client code,
+    institution).
 
     Indexes behind them: intervention_project_date_idx, intervention_ka_date_idx,
-    intervention_date_idx, intervention_worker_idx and participant_client_idx.
+    intervention_date_idx, intervention_worker_idx, participant_client_idx and the
+    institution_id index of the intervention–institution join table.
     """
 
     project = django_filters.ModelChoiceFilter(label=_("Project"), queryset=_projects)
@@ -77,6 +94,9 @@ class InterventionFilter(django_filters.FilterSet):
     client = django_filters.CharFilter(
         label=_("Client code"), method="with_client", widget=forms.TextInput
     )
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institution"), queryset=_institutions, method="with_institution"
+    )
 
     class Meta:
         model = Intervention
@@ -90,6 +110,13 @@ class InterventionFilter(django_filters.FilterSet):
 
     def with_worker(self, queryset, name, value):
         return queryset.filter(workers=value)
+
+    def with_institution(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Intervention.institutions.through.objects.filter(institution=value).values(
+                "intervention"
+            )
+        )
 
     def with_client(self, queryset, name, value):
         value = value.strip()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import (
     DeliveryMode,
+    Institution,
     Intervention,
     InterventionType,
     KeyActivity,
@@ -42,6 +43,7 @@ FOLLOW_UP_NEEDS_DUE = _("Enter when the follow-up task is due.")
 FOLLOW_UP_NEEDS_TITLE = _("Describe the follow-up task.")
 FOLLOW_UP_IN_PAST = _("A follow-up task cannot be due in the past.")
 HEAD_COUNT_RANGE = _("Enter the number of people, from 1 to 1000.")
+UNKNOWN_INSTITUTION = _("Choose institutions of your organisation from the list.")
 
 DURATION_PRESETS = (15, 30, 45, 60, 90)
 ONE_OFF = "one_off"
@@ -191,6 +193,14 @@ class InterventionForm(forms.Form):
     )
     follow_up_title = forms.CharField(label=_("Follow-up task"), max_length=300, required=False)
     follow_up_due = forms.DateField(label=_("Due"), required=False, widget=DateInput)
+    institutions = forms.ModelMultipleChoiceField(
+        label=_("Institutions involved"),
+        queryset=Institution.objects.none(),
+        required=False,
+        help_text=_("Landlords and offices that took part (housing fund, Labour Office, ...)."),
+        error_messages={"invalid_choice": UNKNOWN_INSTITUTION},
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(
         self,
@@ -222,6 +232,7 @@ class InterventionForm(forms.Form):
         self._scope_key_activities()
         self._scope_people()
         self._scope_goals()
+        self._scope_institutions()
 
     def _clamp_default_date(self) -> None:
         """Default to today, or to the nearest day of the project when today is outside it.
@@ -280,6 +291,7 @@ class InterventionForm(forms.Form):
             "intervention_type": intervention.intervention_type_id,
             "place": intervention.place,
             "topics": [t.pk for t in intervention.topics.all()],
+            "institutions": [i.pk for i in intervention.institutions.all()],
             "record": intervention.record,
             "clients": [p.client_id for p in intervention.participants.all()],
             "is_group": intervention.is_group,
@@ -421,6 +433,15 @@ class InterventionForm(forms.Form):
         ]
         self.goal_client_of = {str(g.pk): g.plan.client_id for g in self.goals.values()}
 
+    def _scope_institutions(self) -> None:
+        """Institutions of the organisations running the form's projects (in use, or already
+        on the record being edited)."""
+        current = [i.pk for i in self.instance.institutions.all()] if self.instance else []
+        self.fields["institutions"].queryset = Institution.objects.filter(
+            Q(organisation__in={p.organisation_id for p in self.projects}, is_active=True)
+            | Q(pk__in=current)
+        ).order_by("name")
+
     # --- Cleaning ------------------------------------------------------------------------------
 
     def clean_plan_goal(self):
@@ -496,6 +517,7 @@ class InterventionForm(forms.Form):
             "intervention_type": data.get("intervention_type"),
             "place": data.get("place", ""),
             "topics": list(data.get("topics", [])),
+            "institutions": list(data.get("institutions", [])),
             "record": data.get("record", ""),
             "clients": self.chosen_clients(),
             "coworkers": list(data.get("coworkers", [])),
@@ -548,6 +570,7 @@ class InterventionForm(forms.Form):
             "is_group",
             "anonymous_count",
             "coworkers",
+            "institutions",
             "follow_up_title",
             "follow_up_due",
             "client_codes",
@@ -639,3 +662,50 @@ class OutreachLinkForm(forms.Form):
             .in_project(contact.project)
             .order_by("last_name", "first_name", "pk")
         )
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m")
+
+
+class BoardFilterForm(forms.Form):
+    """The caseload board's filters: one of the viewer's managed projects, a locality, a month.
+
+    Unbound or invalid values fall back to all managed projects, every locality and the
+    current month (``filters()``), so the board always shows something.
+    """
+
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.none(), required=False
+    )
+    locality = forms.ModelChoiceField(
+        label=_("Locality"), queryset=Locality.objects.none(), required=False
+    )
+    month = forms.DateField(
+        label=_("Month"), required=False, input_formats=["%Y-%m"], widget=MonthInput()
+    )
+
+    def __init__(self, data=None, *, projects: list[Project]):
+        super().__init__(data)
+        self.projects = projects
+        ids = [p.pk for p in projects]
+        self.fields["project"].queryset = Project.objects.filter(pk__in=ids)
+        self.fields["project"].choices = [("", _("All my projects"))] + [
+            (p.pk, str(p)) for p in projects
+        ]
+        self.fields["locality"].queryset = Locality.objects.filter(
+            projects__in=ids
+        ).distinct().order_by("name")
+
+    def filters(self) -> dict:
+        """``project_ids``, ``locality`` and ``month`` for ``caseload_board``."""
+        data = self.cleaned_data if self.is_valid() else {}
+        project = data.get("project")
+        return {
+            "project_ids": [project.pk] if project else [p.pk for p in self.projects],
+            "locality": data.get("locality"),
+            "month": data.get("month") or timezone.localdate(),
+        }

@@ -373,6 +373,46 @@ class InterventionType(CodeList):
         verbose_name_plural = _("types of intervention")
 
 
+class InstitutionKind(models.TextChoices):
+    HOUSING_FUND = "housing_fund", _("Housing fund")
+    LANDLORD = "landlord", _("Landlord")
+    LABOUR_OFFICE = "labour_office", _("Labour Office")
+    MUNICIPAL_OFFICE = "municipal_office", _("Municipal office")
+    COURT = "court", _("Court")
+    BAILIFF = "bailiff", _("Bailiff")
+    OTHER = "other", _("Other")
+
+
+class Institution(models.Model):
+    """A landlord or institution the organisation works with, a party to interventions.
+
+    A code list per organisation (the town's housing fund, the local Labour Office branch, ...)
+    that the administrator keeps in the admin.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="institutions"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=InstitutionKind.choices, default=InstitutionKind.OTHER
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="institution_unique_name_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- The intervention log ---------------------------------------------------------------------
 
 
@@ -451,6 +491,11 @@ class Intervention(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"))
+    # The parties of cooperation with landlords and institutions (issue 5). The join table's
+    # index on institution_id serves the list filter by institution.
+    institutions = models.ManyToManyField(
+        Institution, blank=True, related_name="interventions", verbose_name=_("institutions")
+    )
     record = models.TextField(_("record"), blank=True)
     is_group = models.BooleanField(_("group session"), default=False)
     anonymous_count = models.PositiveIntegerField(_("anonymous participants"), default=0)

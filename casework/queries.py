@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -18,6 +18,7 @@ from clients.models import (
     PlanStatus,
     Task,
 )
+from housing.queries import reassessments_due
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class WorkerHome:
     not_contacted: list[Client]
     not_contacted_count: int
     plans_for_review: list[IndividualPlan]
+    reassessments_due: list = field(default_factory=list)
     not_contacted_days: int = NOT_CONTACTED_DAYS
 
 
@@ -92,9 +94,9 @@ def worker_home(user) -> WorkerHome:
     """The worker's Today page: tasks due, clients gone quiet, plans to review, recent clients.
 
     Everything is about the worker's own caseload (current assignments in projects where they
-    work), even when they also manage a project. Seven queries whatever the caseload size:
+    work), even when they also manage a project. Eight queries whatever the caseload size:
     client count, recent clients, open tasks, overdue count, not-contacted clients and their
-    count, plans due for review.
+    count, plans due for review, housing-risk re-assessments due (``housing.queries``).
     """
     today = timezone.localdate()
     clients = Client.objects.assigned_to(user).active()
@@ -117,6 +119,7 @@ def worker_home(user) -> WorkerHome:
         not_contacted=list(not_contacted.select_related("locality")[:HOME_LIST_SIZE]),
         not_contacted_count=not_contacted.count(),
         plans_for_review=list(plans_for_review(user, today)[:HOME_LIST_SIZE]),
+        reassessments_due=list(reassessments_due(user, today)[:HOME_LIST_SIZE]),
     )
 
 

@@ -120,3 +120,28 @@ def can_sign_plan(user: AnyUser, plan) -> bool:
     from casework.models import Project
 
     return Project.objects.filter(pk=plan.project_id, pk__in=managed_project_ids(user)).exists()
+
+
+def manages_any_project(user: AnyUser) -> bool:
+    """Whether the user is a guarantor or administrator somewhere (the board's audience)."""
+    if not is_active_user(user):
+        return False
+    return user.is_superuser or has_role(user, Role.GUARANTOR, Role.ADMIN)
+
+
+def manager_required(view):
+    """Refuse (403) a view to users who manage no project: field workers only see their own.
+
+    Put it below ``@login_required``, so a logged-out visitor is sent to log in instead.
+    """
+    from functools import wraps
+
+    from django.core.exceptions import PermissionDenied
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not manages_any_project(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import (
     DeliveryMode,
+    Institution,
     Intervention,
     InterventionParticipant,
     InterventionType,
@@ -58,6 +59,9 @@ STALE_VERSION = _(
     "saved: open it again to see their version."
 )
 LOCALITY_NOT_IN_PROJECT = _("Choose one of the project's localities.")
+INSTITUTION_NOT_OF_ORGANISATION = _(
+    "Choose institutions of the organisation that runs the project."
+)
 
 
 def _short(day: dt.date) -> str:
@@ -166,6 +170,13 @@ def validate_intervention(
         raise ValidationError(errors)
 
 
+def _check_institutions(project: Project, institutions: Sequence[Institution]) -> None:
+    """Only the project's organisation's institutions can be parties to its interventions."""
+    foreign = [i for i in institutions if i.organisation_id != project.organisation_id]
+    if foreign:
+        raise ValidationError({"institutions": [INSTITUTION_NOT_OF_ORGANISATION]})
+
+
 def _set_people(
     intervention: Intervention,
     *,
@@ -211,6 +222,7 @@ def log_intervention(
     intervention_type: InterventionType | None = None,
     place: str = "",
     topics: Iterable[Topic] = (),
+    institutions: Iterable[Institution] = (),
     record: str = "",
     clients: Sequence[Client] = (),
     coworkers: Iterable[AbstractBaseUser] = (),
@@ -226,7 +238,8 @@ def log_intervention(
 
     Writes, in one transaction: the intervention; a worker row for ``by`` and each co-worker;
     a participant row for each client (at a group session each identified attendee gets the
-    full duration, anonymous attendees only add to ``anonymous_count``); the topics; and, when
+    full duration, anonymous attendees only add to ``anonymous_count``); the topics; the
+    institutions taking part (of the project's organisation); and, when
     ``follow_up_title`` is given, an open task owned by ``by``, due ``follow_up_due``, linked
     to the first client and the project.
 
@@ -241,6 +254,8 @@ def log_intervention(
     clients = _unique(clients)
     workers = _unique([by, *coworkers])
     is_group = is_group or delivery_mode.is_group
+    institutions = _unique(institutions)
+    _check_institutions(project, institutions)
     validate_intervention(
         project=project,
         key_activity=key_activity,
@@ -284,6 +299,7 @@ def log_intervention(
         return _same_author(existing, by)
     _set_people(intervention, workers=workers, clients=clients)
     intervention.topics.set(topics)
+    intervention.institutions.set(institutions)
     if follow_up_title:
         task = Task(
             title=follow_up_title,
@@ -319,6 +335,7 @@ def update_intervention(
     intervention_type: InterventionType | None = None,
     place: str = "",
     topics: Iterable[Topic] = (),
+    institutions: Iterable[Institution] = (),
     record: str = "",
     clients: Sequence[Client] = (),
     coworkers: Iterable[AbstractBaseUser] = (),
@@ -331,7 +348,8 @@ def update_intervention(
 
     Refuses with ``STALE_VERSION`` when the row's version is no longer ``version`` (someone
     saved in between), otherwise saves the fields, replaces the workers (the author and the
-    co-workers; the project stays), participants and topics, and increments the version.
+    co-workers; the project stays), participants, topics and institutions, and increments the
+    version.
     Raises ``ValidationError`` for the rules of ``validate_intervention``.
     """
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
@@ -342,6 +360,10 @@ def update_intervention(
     # Someone who has since left the project stays on the record of work they did.
     already = set(locked.workers.values_list("pk", flat=True))
     is_group = is_group or delivery_mode.is_group
+    institutions = _unique(institutions)
+    # An institution already on the record stays, like a worker who has left.
+    on_record = set(locked.institutions.values_list("pk", flat=True))
+    _check_institutions(locked.project, [i for i in institutions if i.pk not in on_record])
     validate_intervention(
         project=locked.project,
         key_activity=key_activity,
@@ -376,6 +398,7 @@ def update_intervention(
     locked.save(update_fields=[*changes, "version", "updated_at"])
     _set_people(locked, workers=workers, clients=clients)
     locked.topics.set(topics)
+    locked.institutions.set(institutions)
     return locked
 
 

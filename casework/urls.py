@@ -14,6 +14,8 @@ urlpatterns = [
     path("outreach/", views.outreach_list, name="outreach_list"),
     path("outreach/new/", views.outreach_create, name="outreach_create"),
     path("outreach/<int:pk>/link/", views.outreach_link, name="outreach_link"),
+    path("board/", views.board, name="board"),
+    path("board/workers/<int:pk>/", views.board_worker, name="board_worker"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

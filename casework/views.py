@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from casework import board as board_queries
 from casework import queries, services
 from casework.filters import InterventionFilter, OutreachFilter
-from casework.forms import InterventionForm, OutreachForm, OutreachLinkForm
+from casework.forms import BoardFilterForm, InterventionForm, OutreachForm, OutreachLinkForm
 from casework.models import Intervention, OutreachContact, Project
-from casework.roles import Role, can_edit_intervention, has_role, roles_of
+from casework.roles import Role, can_edit_intervention, has_role, manager_required, roles_of
 from clients.models import Client
 from clients.views import get_client_for_user
 from housing.queries import acute_cases
@@ -234,3 +235,26 @@ def outreach_link(request, pk: int):
         messages.success(request, _("The contact has been linked to the client."))
         return redirect("outreach_list")
     return render(request, "casework/outreach_link.html", {"form": form, "contact": contact})
+
+
+# --- The guarantor's caseload board -----------------------------------------------------------
+
+
+@login_required
+@manager_required
+def board(request):
+    """Per field worker of the projects the viewer manages: caseload, hours and warnings."""
+    projects = list(Project.objects.managed_by(request.user).order_by("name", "pk"))
+    form = BoardFilterForm(request.GET or None, projects=projects)
+    figures = board_queries.caseload_board(**form.filters())
+    return render(request, "casework/board.html", {"form": form, "board": figures})
+
+
+@login_required
+@manager_required
+def board_worker(request, pk: int):
+    """One worker's clients in the viewer's projects; 404 for anyone who is not their worker."""
+    project_ids = list(Project.objects.managed_by(request.user).values_list("pk", flat=True))
+    worker = get_object_or_404(board_queries.board_workers(project_ids), pk=pk)
+    lines = board_queries.worker_caseload(worker, project_ids)
+    return render(request, "casework/board_worker.html", {"worker": worker, "lines": lines})

@@ -976,3 +976,49 @@ def clean_file_name(name: str) -> str:
     name = "".join(char for char in name if unicodedata.category(char)[0] != "C").strip()
     stem, extension = os.path.splitext(name or "document")
     return stem[: 255 - len(extension)] + extension
+
+
+REASSIGN_NOT_A_WORKER = _("%(worker)s is not a field worker of the chosen project.")
+
+
+class ReassignForm(forms.Form):
+    """Move a client to another key worker in one of the projects the viewer manages."""
+
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())
+    to_worker = forms.ModelChoiceField(
+        label=_("New key worker"), queryset=get_user_model().objects.none()
+    )
+    on = forms.DateField(label=_("From"), widget=DateInput())
+
+    def __init__(self, data=None, *, user, client: Client):
+        super().__init__(data, initial={"on": timezone.localdate()})
+        projects = Project.objects.managed_by(user).filter(
+            Q(pk__in=Enrolment.objects.filter(client=client).values("project"))
+            | Q(pk__in=CaseAssignment.objects.filter(client=client).values("project"))
+        )
+        self.fields["project"].queryset = projects
+        self.fields["to_worker"].queryset = (
+            get_user_model()
+            .objects.filter(
+                pk__in=Membership.objects.filter(project__in=projects, role=Role.WORKER).values(
+                    "user"
+                )
+            )
+            .order_by("last_name", "first_name", "pk")
+        )
+        self.fields["to_worker"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        data = super().clean()
+        project, worker = data.get("project"), data.get("to_worker")
+        if project and worker:
+            is_worker = Membership.objects.filter(
+                project=project, user=worker, role=Role.WORKER
+            ).exists()
+            if not is_worker:
+                name = worker.get_full_name() or worker.get_username()
+                self.add_error(
+                    "to_worker",
+                    forms.ValidationError(REASSIGN_NOT_A_WORKER, params={"worker": name}),
+                )
+        return data

@@ -535,3 +535,54 @@ def store_document(
         document.file.delete(save=False)
         raise
     return document
+
+
+# --- Reassigning a client ---------------------------------------------------------------------
+
+REASSIGN_IN_FUTURE = _("A client can be reassigned from today or an earlier day, not later.")
+REASSIGN_BEFORE_START = _(
+    "The client's current assignment in this project started after that day; choose a later day."
+)
+
+
+@transaction.atomic
+def reassign_client(
+    client: Client,
+    *,
+    project: Project,
+    to_worker: AbstractBaseUser,
+    by: AbstractBaseUser,
+    on: dt.date,
+) -> CaseAssignment:
+    """Make ``to_worker`` the client's key worker in ``project`` from ``on``.
+
+    Ends the current primary assignment(s) in the project on the day before ``on`` (on ``on``
+    itself when it started that day), and a shared assignment ``to_worker`` already had there,
+    then creates the new primary assignment with ``assigned_by``. Ended rows stay as the
+    history the case file shows. The client's assignments in the project are locked first, so
+    two guarantors reassigning at once cannot leave two key workers. Raises
+    ``ValidationError`` when ``to_worker`` is not a field worker of the project.
+    """
+    _check_worker(project, to_worker)
+    if on > timezone.localdate():
+        # Ending an assignment takes effect at once (``current()`` is "no end date").
+        raise ValidationError(REASSIGN_IN_FUTURE)
+    current = list(
+        CaseAssignment.objects.select_for_update()
+        .filter(client=client, project=project, ended_on__isnull=True)
+        .order_by("pk")
+    )
+    if any(a.started_on > on for a in current):
+        raise ValidationError(REASSIGN_BEFORE_START)
+    for assignment in current:
+        if assignment.kind == CaseAssignment.Kind.PRIMARY or assignment.worker_id == to_worker.pk:
+            assignment.ended_on = max(on - dt.timedelta(days=1), assignment.started_on)
+            assignment.save(update_fields=["ended_on"])
+    return CaseAssignment.objects.create(
+        client=client,
+        project=project,
+        worker=to_worker,
+        kind=CaseAssignment.Kind.PRIMARY,
+        started_on=on,
+        assigned_by=by,
+    )

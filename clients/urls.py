@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.client_create, name="create"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("enrolments/<int:pk>/edit/", views.enrolment_edit, name="enrolment_edit"),
+    path("<int:pk>/reassign/", views.client_reassign, name="reassign"),
     # Individual plans
     path("<int:pk>/plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from casework.exports import csv_response
-from casework.roles import can_sign_plan
+from casework.roles import can_sign_plan, manager_required
 from clients import services
 from clients.filters import ClientFilter, TaskFilter
 from clients.forms import (
@@ -26,6 +26,7 @@ from clients.forms import (
     HouseholdMemberFormSet,
     PlanForm,
     PlanGoalFormSet,
+    ReassignForm,
     SignPlanForm,
     TaskForm,
     household_members_for_edit,
@@ -528,3 +529,26 @@ def document_download(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Reassigning a client ---------------------------------------------------------------------
+
+CLIENT_REASSIGNED = gettext_lazy("The client has a new key worker.")
+
+
+@login_required
+@manager_required
+def client_reassign(request, pk: int):
+    """Give a client another key worker in a project the viewer manages (the form on GET)."""
+    client = get_client_for_user(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    form = ReassignForm(data, user=request.user, client=client)
+    if form.is_bound and form.is_valid():
+        try:
+            services.reassign_client(client, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, CLIENT_REASSIGNED)
+            return redirect(client)
+    return render(request, "clients/client_reassign.html", {"form": form, "client": client})

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from clients.models import Client, Enrolment
+from casework.roles import worker_project_ids
+from clients.models import CaseAssignment, Client, Enrolment
 from housing.models import HousingSituation, RiskAssessment, RiskLevel
 
 
@@ -134,3 +135,42 @@ def sparkline(assessments: list) -> dict:
         "last_x": last_x,
         "last_y": last_y,
     }
+
+
+REASSESS_AHEAD_DAYS = 7
+
+
+def reassessments_due(
+    user, today: dt.date, within_days: int = REASSESS_AHEAD_DAYS
+) -> QuerySet[RiskAssessment]:
+    """Risk re-assessments due within ``within_days`` for the worker's own clients (issue 5.2).
+
+    For each client and project only the latest assessment counts (newest ``assessed_on``,
+    then the highest id); it is listed when its ``next_review_on`` (set by
+    ``services.assess_housing_risk``: 3 months, sooner when high) is on or before
+    ``today + within_days``, overdue ones included, soonest first. "Own" means a current
+    assignment to this worker in the assessment's project, in a project where they work.
+    One query (``assessment_client_date_idx`` serves the "no newer assessment" check).
+    """
+    own_case = CaseAssignment.objects.current().filter(
+        worker=user,
+        client=OuterRef("client"),
+        project=OuterRef("project"),
+        project__in=worker_project_ids(user),
+    )
+    newer = RiskAssessment.objects.filter(
+        client=OuterRef("client"), project=OuterRef("project")
+    ).filter(
+        Q(assessed_on__gt=OuterRef("assessed_on"))
+        | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        RiskAssessment.objects.visible_to(user)
+        .filter(
+            Exists(own_case),
+            ~Exists(newer),
+            next_review_on__lte=today + dt.timedelta(days=within_days),
+        )
+        .select_related("client", "project")
+        .order_by("next_review_on", "pk")
+    )

@@ -442,3 +442,15 @@ class GeneratedReportFactory(DjangoModelFactory):
     period_end = factory.SelfAttribute("project.end_date")
     file_format = "pdf"
     created_by = factory.SubFactory(UserFactory)
+
+
+# --- Institutions (parties to interventions) --------------------------------------------------
+
+
+class InstitutionFactory(DjangoModelFactory):
+    class Meta:
+        model = "casework.Institution"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Instituce {n}")
+    kind = "other"

@@ -27,6 +27,8 @@ from casework.demo.specs import (
 from casework.demo.state import DemoLogin, ProjectRun, SeederBase, Worker
 from casework.models import (
     DeliveryMode,
+    Institution,
+    InstitutionKind,
     InterventionType,
     KeyActivity,
     Locality,
@@ -122,12 +124,25 @@ class ProjectSteps(SeederBase):
             person.focus,
         )
 
+    @staticmethod
+    def _institutions(organisation: Organisation, municipality: str) -> None:
+        """A few parties to interventions the housing worker deals with (issue 5.5)."""
+        for name, kind in (
+            (f"Městský úřad {municipality}", InstitutionKind.MUNICIPAL_OFFICE),
+            (f"Bytový fond – {municipality}", InstitutionKind.HOUSING_FUND),
+            (f"Úřad práce ČR – kontaktní pracoviště {municipality}", InstitutionKind.LABOUR_OFFICE),
+        ):
+            Institution.objects.get_or_create(
+                organisation=organisation, name=name, defaults={"kind": kind}
+            )
+
     def ensure_projects(self) -> None:
         """Organisations, projects and everything the grant decision fixes, plus the users."""
         for spec in PROJECT_SPECS:
             organisation, _ = Organisation.objects.get_or_create(
                 ico=spec.ico, defaults={"name": spec.org_name, "address": spec.org_address}
             )
+            self._institutions(organisation, spec.municipality)
             total, eu, state, own = (D(v) for v in spec.budget)
             project, _ = Project.objects.get_or_create(
                 organisation=organisation,

@@ -31,6 +31,7 @@ from casework.roles import Role
 from tests.factories import (
     ClientFactory,
     DeliveryModeFactory,
+    InstitutionFactory,
     InterventionFactory,
     KeyActivityFactory,
     LocalityFactory,
@@ -54,6 +55,11 @@ FULL_DAY = 24 * 60
 def _duplicate_locality():
     first = LocalityFactory()
     return lambda: LocalityFactory(organisation=first.organisation, name=first.name)
+
+
+def _duplicate_institution():
+    first = InstitutionFactory()
+    return lambda: InstitutionFactory(organisation=first.organisation, name=first.name)
 
 
 def _duplicate_project_code():
@@ -131,6 +137,11 @@ REJECTED = [
         "locality_unique_name_per_organisation", _duplicate_locality, id="locality-duplicate-name"
     ),
     pytest.param("project_unique_code", _duplicate_project_code, id="project-duplicate-code"),
+    pytest.param(
+        "institution_unique_name_per_organisation",
+        _duplicate_institution,
+        id="institution-duplicate-name",
+    ),
     pytest.param(
         "project_end_after_start",
         single_row(ProjectFactory, start_date=JAN_2, end_date=JAN_1),

@@ -911,9 +911,9 @@ def test_log_query_count(client, django_assert_num_queries, project, worker_a, k
         intervention.topics.set(topics)
     client.force_login(worker_a)
 
-    # session, user, roles (navigation), filter choices (project, key activity), count, rows,
-    # participants with clients, workers, topics.
-    with django_assert_num_queries(10):
+    # session, user, roles (navigation), filter choices (project, key activity, institution),
+    # count, rows, participants with clients, workers, topics.
+    with django_assert_num_queries(11):
         response = client.get(reverse("intervention_list"))
 
     assert len(response.context["page"].object_list) == size

@@ -227,6 +227,8 @@ def test_login_required_list_covers_every_screen():
     names = sorted(param.values[0] for param in LOGIN_REQUIRED)
 
     assert names == [
+        "board",
+        "board_worker",
         "clients:create",
         "clients:detail",
         "clients:document_download",
@@ -240,6 +242,7 @@ def test_login_required_list_covers_every_screen():
         "clients:plan_edit",
         "clients:plan_print",
         "clients:plan_sign",
+        "clients:reassign",
         "clients:task_create",
         "clients:task_done",
         "clients:task_edit",

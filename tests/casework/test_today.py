@@ -276,8 +276,9 @@ def test_today_query_count(client, django_assert_num_queries, project, worker_a,
     client.force_login(worker_a)
 
     # session, user, roles (cached for the navigation), client count, recent clients, open
-    # tasks, overdue count, not-contacted clients, their count, plans for review.
-    with django_assert_num_queries(10):
+    # tasks, overdue count, not-contacted clients, their count, plans for review, housing risk
+    # re-assessments due.
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
 
     home = response.context["worker"]

@@ -267,8 +267,9 @@ def test_worker_home_query_count(client, django_assert_num_queries, project, wor
     client.force_login(worker_a)
 
     # session, user, roles (once, cached for the navigation), client count, recent clients,
-    # open tasks, overdue count, not-contacted clients and their count, plans for review.
-    with django_assert_num_queries(10):
+    # open tasks, overdue count, not-contacted clients and their count, plans for review,
+    # housing risk re-assessments due.
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
 
     assert len(response.context["worker"].recent_clients) == size

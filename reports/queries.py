@@ -1,0 +1,517 @@
+"""The indicator engine (DOMAIN.md §2–§4): every funder indicator of a project, in SQL.
+
+Every value is cumulative from the project start to ``period_end`` (a counted participant stays
+counted). Who is a participant comes from ``clients.queries``: ``valid_support_minutes`` and
+``entry_data_complete`` are the one definition of valid support and complete entry data; this
+module only counts with them. Each indicator is one aggregate query, never a Python loop over
+interventions or enrolments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Concat, Least, Replace
+
+from casework.models import (
+    DateRange,
+    InterventionParticipant,
+    OutputDocument,
+    Project,
+    ProjectIndicator,
+)
+from clients.models import DisadvantageAnswer, Enrolment
+from clients.queries import OPEN_END, entry_data_complete, valid_support_minutes
+
+# Monitoring codes the indicators look for (DOMAIN.md §3).
+HOMELESS = "PBOBP"
+MINORITY = "ZNMIG"
+PURPOSE_FULFILLED = "SPUINU"
+# 6 28 00 "job search / education / qualification / employed", mapped to the exit codes the
+# funder's list has: in education, gained a qualification, placed in a supported job.
+ACTIVE_AFTER_EXIT = ("SPVZD", "SPUKV", "SPZOUM")
+MEN = "POHMUZI"
+WOMEN = "POHZENY"
+
+# Age bands at entry (DOMAIN.md §4): (label, lowest age, highest age or None).
+AGE_BANDS = (("<18", None, 17), ("18-24", 18, 24), ("25-54", 25, 54), ("55+", 55, None))
+UNKNOWN = ""
+
+DisadvantageLink = Enrolment.disadvantages.through
+ExitSituationLink = Enrolment.exit_situations.through
+
+
+def normalise_code(code: str) -> str:
+    """Indicator codes are typed "6 00 00" or "600 000": compare them without spaces."""
+    return "".join(code.split())
+
+
+# --- Participants: the annotated enrolments ---------------------------------------------------
+
+
+def threshold_crossed_on(*, period_end: dt.date, threshold_minutes: int) -> Subquery:
+    """The date an enrolment's running sum of valid support first reached the threshold.
+
+    ``SUM(duration) OVER (PARTITION BY enrolment ORDER BY date, id)`` — the enrolment being the
+    (client, project) pair, unique by ``enrolment_once_per_project`` — over the enrolment's valid
+    support (DOMAIN.md §2: the project's interventions with the client identified, between
+    entry and exit, up to ``period_end``); the first row at or over the project's threshold
+    gives the date. NULL while the person is below the threshold. Correlated to an Enrolment.
+    """
+    # The period end goes into the range rather than a comparison with the intervention date:
+    # given a literal date, PostgreSQL scans the whole project's interventions per enrolment
+    # instead of following the client's participations (see ``valid_support_minutes``).
+    support_span = DateRange(
+        OuterRef("entry_date"),
+        Least(Coalesce(OuterRef("exit_date"), Value(OPEN_END)), Value(period_end)),
+        Value("[]"),
+    )
+    running = (
+        InterventionParticipant.objects.alias(
+            intervention_project_plain=F("intervention__project") + 0
+        )
+        .filter(
+            DataContains(support_span, F("intervention__date")),
+            # ``project_id + 0``: no index on it, so the client's few participations drive the
+            # plan rather than a scan of all the project's interventions per enrolment.
+            Q(intervention_project_plain=OuterRef("project")),
+            client=OuterRef("client"),
+        )
+        .annotate(
+            running_minutes=Window(
+                Sum("intervention__duration_minutes"),
+                partition_by=[F("client"), F("intervention__project")],
+                order_by=[F("intervention__date").asc(), F("intervention_id").asc()],
+            )
+        )
+        .filter(running_minutes__gte=threshold_minutes)
+        .order_by("intervention__date", "intervention_id")
+        .values("intervention__date")[:1]
+    )
+    return Subquery(running, output_field=DateField())
+
+
+class AgeAtEntry(Func):
+    """Whole years between the date of birth and the entry date (PostgreSQL ``age``)."""
+
+    template = "EXTRACT(YEAR FROM AGE(%(expressions)s))::integer"
+    arg_joiner = ", "
+    output_field = IntegerField()
+
+
+class NonNullArray(Func):
+    """``array_remove(ARRAY[a, b, …], NULL)``: the non-null values, in order."""
+
+    template = "ARRAY_REMOVE(ARRAY[%(expressions)s]::varchar[], NULL)"
+    output_field = ArrayField(CharField())
+
+
+def missing_entry_fields_sql() -> NonNullArray:
+    """The names of missing entry fields, as ``clients.queries.missing_entry_fields`` lists them."""
+    has_code = Exists(DisadvantageLink.objects.filter(enrolment=OuterRef("pk")))
+    checks = [
+        ("birth_date", Q(client__birth_date__isnull=True)),
+        ("gender", Q(client__gender__isnull=True)),
+        ("labour_status", Q(labour_status__isnull=True)),
+        ("education", Q(education__isnull=True)),
+        (
+            "disadvantage",
+            ~Q(disadvantage_answer__in=[DisadvantageAnswer.NONE, DisadvantageAnswer.DECLINED])
+            & ~(Q(disadvantage_answer=DisadvantageAnswer.ANSWERED) & Q(has_code)),
+        ),
+        ("municipality", Q(client__municipality="")),
+        ("postcode", Q(client__postcode="")),
+    ]
+    return NonNullArray(
+        *(
+            Case(When(condition, then=Value(name)), output_field=CharField())
+            for name, condition in checks
+        )
+    )
+
+
+def enrolments_at(project: Project, *, period_end: dt.date) -> QuerySet:
+    """The project's enrolments entered by ``period_end``, with their participant status then.
+
+    Annotations: ``support_minutes`` (valid support up to the period end), ``entry_complete``,
+    ``crossed_on`` (``threshold_crossed_on``) and ``is_participant`` (threshold crossed by the
+    period end and entry data complete).
+    """
+    return (
+        Enrolment.objects.filter(project=project, entry_date__lte=period_end)
+        .annotate(
+            support_minutes=valid_support_minutes(until=period_end),
+            entry_complete=ExpressionWrapper(entry_data_complete(), output_field=BooleanField()),
+            crossed_on=threshold_crossed_on(
+                period_end=period_end, threshold_minutes=project.participant_threshold_minutes
+            ),
+        )
+        .annotate(
+            is_participant=ExpressionWrapper(
+                Q(crossed_on__isnull=False) & Q(entry_complete=True), output_field=BooleanField()
+            )
+        )
+    )
+
+
+def _with_disadvantage(*codes: str) -> Exists:
+    links = DisadvantageLink.objects.filter(enrolment=OuterRef("pk"))
+    if codes:
+        links = links.filter(monitoringcode__code__in=codes)
+    return Exists(links)
+
+
+def _with_exit_situation(*codes: str) -> Exists:
+    return Exists(
+        ExitSituationLink.objects.filter(enrolment=OuterRef("pk"), monitoringcode__code__in=codes)
+    )
+
+
+def _flag(condition) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _with_flags(enrolments: QuerySet, period_end: dt.date) -> QuerySet:
+    """The per-enrolment facts the indicators test, each a boolean column.
+
+    The indicator conditions read only these columns, ``support_minutes`` and
+    ``is_participant``: in the aggregate of ``indicator_values`` they are columns of one inner
+    query, so the support subqueries run once per enrolment, not once per indicator.
+    """
+    return enrolments.annotate(
+        gender_code=F("client__gender__code"),
+        has_homeless=_flag(_with_disadvantage(HOMELESS)),
+        has_minority=_flag(_with_disadvantage(MINORITY)),
+        has_disadvantage=_flag(_with_disadvantage()),
+        exited=_flag(Q(exit_date__isnull=False, exit_date__lte=period_end)),
+        purpose_fulfilled_at_exit=_flag(_with_exit_situation(PURPOSE_FULFILLED)),
+        active_after_exit=_flag(_with_exit_situation(*ACTIVE_AFTER_EXIT)),
+    )
+
+
+def _conditions(project: Project) -> dict[str, Q]:
+    """The condition of each person-based indicator on ``_with_flags(enrolments_at(…))`` rows."""
+    participant = Q(is_participant=True)
+    supported = Q(support_minutes__gt=0)
+    return {
+        "supported": supported,
+        "participants": participant,
+        "participants_men": participant & Q(gender_code=MEN),
+        "participants_women": participant & Q(gender_code=WOMEN),
+        "participants_homeless": participant & Q(has_homeless=True),
+        "participants_minorities": participant & Q(has_minority=True),
+        "service_use": (
+            supported if project.participants_in_service_use else supported & ~participant
+        ),
+        "purpose_fulfilled": participant & Q(exited=True, purpose_fulfilled_at_exit=True),
+        "disadvantaged_after_exit": participant
+        & Q(exited=True, has_disadvantage=True, active_after_exit=True),
+    }
+
+
+def _indicator_rows(project: Project, period_end: dt.date, name: str) -> QuerySet:
+    enrolments = _with_flags(enrolments_at(project, period_end=period_end), period_end)
+    return enrolments.filter(_conditions(project)[name])
+
+
+def _count(project: Project, period_end: dt.date, name: str) -> int:
+    return _indicator_rows(project, period_end, name).count()
+
+
+def participants(project: Project, *, period_end: dt.date) -> int:
+    """6 00 00 / 600 000 (EECO01) Total participants (DOMAIN.md §2, §4).
+
+    Identified persons whose cumulative valid support in the project — all key activities and
+    workers, between entry and exit — reached the project's threshold (inclusive) by
+    ``period_end`` and whose entry monitoring data are complete; cumulative from the project
+    start. Anonymous contacts and head counts never count; a person enrolled in two projects
+    counts in each.
+    """
+    return _count(project, period_end, "participants")
+
+
+def participants_homeless(project: Project, *, period_end: dt.date) -> int:
+    """6 18 00 (CO18 / EECO16) Homeless or excluded from access to housing (DOMAIN.md §4).
+
+    Participants (as ``participants``) with the disadvantage code ``PBOBP`` at entry.
+    """
+    return _count(project, period_end, "participants_homeless")
+
+
+def participants_minorities(project: Project, *, period_end: dt.date) -> int:
+    """6 15 00 (CO15 / EECO15) Migrants, foreign origin, minorities incl. Roma (DOMAIN.md §4).
+
+    Participants with the self-declared disadvantage code ``ZNMIG`` at entry (never a staff
+    estimate: "declined" records no code).
+    """
+    return _count(project, period_end, "participants_minorities")
+
+
+def service_use(project: Project, *, period_end: dt.date) -> int:
+    """6 70 10 / 670 102 Use of supported services (DOMAIN.md §2, §4).
+
+    Identified persons with at least one valid support in the project up to ``period_end``,
+    each once (one enrolment per person and project). Participants are included when the
+    project's ``participants_in_service_use`` setting says so (the default), else left out.
+    """
+    return _count(project, period_end, "service_use")
+
+
+def purpose_fulfilled(project: Project, *, period_end: dt.date) -> int:
+    """6 73 10 Former participants for whom social work fulfilled its purpose (DOMAIN.md §4).
+
+    Participants who exited by ``period_end`` with the exit situation ``SPUINU``.
+    """
+    return _count(project, period_end, "purpose_fulfilled")
+
+
+def disadvantaged_after_exit(project: Project, *, period_end: dt.date) -> int:
+    """6 28 00 (CR05) Disadvantaged participants active after exit (DOMAIN.md §4).
+
+    Participants who exited by ``period_end`` with any disadvantage code at entry and an exit
+    situation of education (``SPVZD``), qualification (``SPUKV``) or supported employment
+    (``SPZOUM``) — the codes of the funder's list for "job search / education / qualification
+    / employed".
+    """
+    return _count(project, period_end, "disadvantaged_after_exit")
+
+
+def capacity(project: Project, *, period_end: dt.date | None = None) -> Decimal | None:
+    """6 70 01 Capacity of supported services (DOMAIN.md §4).
+
+    Not computed: the figure the administrator entered as the indicator's ``manual_value``
+    (persons at once or FTE, per the grant decision); None when not entered.
+    """
+    return (
+        ProjectIndicator.objects.filter(project=project)
+        .alias(plain_code=Replace("code", Value(" "), Value("")))
+        .filter(plain_code=CAPACITY_CODE)
+        .values_list("manual_value", flat=True)
+        .first()
+    )
+
+
+def output_documents(project: Project, *, period_end: dt.date) -> int:
+    """8 05 00 Analytical and strategic documents written and published (DOMAIN.md §4).
+
+    The project's ``OutputDocument`` rows published on or before ``period_end``.
+    """
+    return _output_documents(project, period_end).count()
+
+
+def _output_documents(project: Project, period_end: dt.date) -> QuerySet:
+    return OutputDocument.objects.filter(project=project, published_on__lte=period_end)
+
+
+# --- Breakdowns of participants (DOMAIN.md §4) ------------------------------------------------
+
+
+def _participant_rows(project: Project, period_end: dt.date) -> QuerySet:
+    return enrolments_at(project, period_end=period_end).filter(is_participant=True).order_by()
+
+
+def _grouped(rows: QuerySet, key: str) -> dict[str, int]:
+    counted = rows.values(key).annotate(persons=Count("pk", distinct=True)).order_by(key)
+    return {row[key] or UNKNOWN: row["persons"] for row in counted}
+
+
+def participants_by_gender(project: Project, *, period_end: dt.date) -> dict[str, int]:
+    """Participants per gender code (``POHMUZI``, ``POHZENY``, …), one GROUP BY."""
+    rows = _participant_rows(project, period_end).annotate(key=F("client__gender__code"))
+    return _grouped(rows, "key")
+
+
+def participants_by_age_band(project: Project, *, period_end: dt.date) -> dict[str, int]:
+    """Participants per age band at entry: "<18", "18-24", "25-54", "55+" (DOMAIN.md §4)."""
+    age = AgeAtEntry(F("entry_date"), F("client__birth_date"))
+    whens = []
+    for label, lowest, highest in AGE_BANDS:
+        condition = Q()
+        if lowest is not None:
+            condition &= Q(age__gte=lowest)
+        if highest is not None:
+            condition &= Q(age__lte=highest)
+        whens.append(When(condition, then=Value(label)))
+    rows = (
+        _participant_rows(project, period_end)
+        .annotate(age=age)
+        .annotate(key=Case(*whens, default=Value(UNKNOWN), output_field=CharField()))
+    )
+    return _grouped(rows, "key")
+
+
+def participants_by_labour_status(project: Project, *, period_end: dt.date) -> dict[str, int]:
+    """Participants per labour-market status code at entry (``TPDNEZ``, …)."""
+    rows = _participant_rows(project, period_end).annotate(key=F("labour_status__code"))
+    return _grouped(rows, "key")
+
+
+def participants_by_education(project: Project, *, period_end: dt.date) -> dict[str, int]:
+    """Participants per highest-education code at entry (``VZISCED1-2``, …)."""
+    rows = _participant_rows(project, period_end).annotate(key=F("education__code"))
+    return _grouped(rows, "key")
+
+
+def participants_by_disadvantage(project: Project, *, period_end: dt.date) -> dict[str, int]:
+    """Participants per disadvantage code at entry; a person with several codes is in each."""
+    counted = (
+        DisadvantageLink.objects.filter(
+            enrolment__in=_participant_rows(project, period_end).values("pk")
+        )
+        .values("monitoringcode__code")
+        .annotate(persons=Count("enrolment", distinct=True))
+        .order_by("monitoringcode__code")
+    )
+    return {row["monitoringcode__code"]: row["persons"] for row in counted}
+
+
+# --- Drill-downs: who counts and why, who is missing what -------------------------------------
+
+
+DRILLDOWN_FIELDS = (
+    "client_id",
+    "code",
+    "name",
+    "support_minutes",
+    "crossed_on",
+    "entry_complete",
+    "is_participant",
+    "missing_fields",
+)
+
+
+def _drilldown_rows(project: Project, period_end: dt.date, name: str) -> QuerySet:
+    return (
+        _indicator_rows(project, period_end, name)
+        .annotate(
+            code=F("client__code"),
+            name=Concat(
+                "client__last_name", Value(" "), "client__first_name", output_field=CharField()
+            ),
+            missing_fields=missing_entry_fields_sql(),
+        )
+        .order_by("client__last_name", "client__first_name", "client_id")
+        .values(*DRILLDOWN_FIELDS)
+    )
+
+
+def participants_drilldown(project: Project, period_end: dt.date) -> QuerySet:
+    """Every enrolled person with valid support by ``period_end``: who counts and why not.
+
+    One row (a dict) per enrolment: ``client_id``, client ``code``, ``name``,
+    ``support_minutes``, ``crossed_on`` (date the threshold was reached, or None),
+    ``entry_complete``, ``is_participant`` and ``missing_fields`` (names as in
+    ``clients.queries.ENTRY_FIELD_LABELS``). A person over the threshold with missing fields is
+    "over the threshold, not counted: missing …". One query.
+    """
+    return _drilldown_rows(project, period_end, "supported")
+
+
+def indicator_drilldown(project: Project, code: str, period_end: dt.date) -> QuerySet:
+    """The persons (or documents) behind one indicator's value, by indicator code."""
+    name = INDICATOR_CODES.get(normalise_code(code))
+    if name == "output_documents":
+        return _output_documents(project, period_end).values("pk", "title", "published_on")
+    if name is None or name == "capacity":
+        return _drilldown_rows(project, period_end, "supported").none()
+    return _drilldown_rows(project, period_end, name)
+
+
+# --- All indicators of a project --------------------------------------------------------------
+
+
+CAPACITY_CODE = "67001"
+INDICATOR_CODES = {
+    "60000": "participants",
+    "600000": "participants",
+    "60001": "participants_men",
+    "60002": "participants_women",
+    "61800": "participants_homeless",
+    "61500": "participants_minorities",
+    "67001": "capacity",
+    "67010": "service_use",
+    "670102": "service_use",
+    "67310": "purpose_fulfilled",
+    "62800": "disadvantaged_after_exit",
+    "80500": "output_documents",
+}
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One row of the indicator table: the grant decision's figures and the achieved value."""
+
+    code: str
+    name: str
+    unit: str
+    baseline: Decimal
+    target: Decimal
+    value: Decimal | int | None
+    computed: bool
+
+    @property
+    def percent_of_target(self) -> Decimal | None:
+        """The value as a percentage of the target, one decimal place; None without either."""
+        if self.value is None or not self.target:
+            return None
+        percent = Decimal(self.value) * 100 / self.target
+        return percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def indicator_values(project: Project, period_end: dt.date) -> list[IndicatorValue]:
+    """The project's indicators with their values at ``period_end`` (cumulative), by code.
+
+    Three queries whatever the data: the indicator rows, one aggregate over the enrolments
+    (every person-based indicator as a filtered COUNT) and the output documents. An indicator
+    the engine does not know keeps its ``manual_value`` (None when not entered).
+    """
+    indicators = list(ProjectIndicator.objects.filter(project=project).order_by("code"))
+    conditions = _conditions(project)
+    enrolments = _with_flags(enrolments_at(project, period_end=period_end), period_end)
+    # DISTINCT (on rows that are unique anyway) keeps the annotated rows a subquery of their
+    # own: PostgreSQL would otherwise pull it up and run the support subqueries once per
+    # indicator instead of once per enrolment.
+    counts = enrolments.distinct().aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    )
+    counts["output_documents"] = output_documents(project, period_end=period_end)
+    rows = []
+    for indicator in indicators:
+        name = INDICATOR_CODES.get(normalise_code(indicator.code))
+        computed = name is not None and name != "capacity"
+        rows.append(
+            IndicatorValue(
+                code=indicator.code,
+                name=indicator.name,
+                unit=indicator.unit,
+                baseline=indicator.baseline,
+                target=indicator.target,
+                value=counts[name] if computed else indicator.manual_value,
+                computed=computed,
+            )
+        )
+    return rows

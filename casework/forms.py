@@ -696,9 +696,9 @@ class BoardFilterForm(forms.Form):
         self.fields["project"].choices = [("", _("All my projects"))] + [
             (p.pk, str(p)) for p in projects
         ]
-        self.fields["locality"].queryset = Locality.objects.filter(
-            projects__in=ids
-        ).distinct().order_by("name")
+        self.fields["locality"].queryset = (
+            Locality.objects.filter(projects__in=ids).distinct().order_by("name")
+        )
 
     def filters(self) -> dict:
         """``project_ids``, ``locality`` and ``month`` for ``caseload_board``."""

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from clients.models import CaseAssignment
 from housing.models import RiskLevel
@@ -123,8 +124,8 @@ def test_today_lists_due_and_overdue_reassessments(client, project, worker_a, cl
     assess_a = reverse("housing:assess", args=[client_a.pk]) + f"?project={project.pk}"
     assert [a.client for a in due] == [client_a, client_b]
     assert f'href="{assess_a}"' in response.text
-    assert response.text.count("Re-assessment overdue") == 1
-    assert "Housing risk re-assessments due" in response.text
+    assert response.text.count(gettext("Re-assessment overdue")) == 1
+    assert gettext("Housing risk re-assessments due") in response.text
 
 
 @pytest.mark.usefixtures("_today")
@@ -134,7 +135,7 @@ def test_today_without_reassessments_says_so(client, worker_a, client_a):
     response = client.get(reverse("home"))
 
     assert response.context["worker"].reassessments_due == []
-    assert "No housing risk re-assessment is due in the next 7 days." in response.text
+    assert gettext("No housing risk re-assessment is due in the next 7 days.") in response.text
 
 
 @pytest.mark.usefixtures("_today")

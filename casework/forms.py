@@ -682,7 +682,10 @@ class BoardFilterForm(forms.Form):
         label=_("Project"), queryset=Project.objects.none(), required=False
     )
     locality = forms.ModelChoiceField(
-        label=_("Locality"), queryset=Locality.objects.none(), required=False
+        label=_("Locality"),
+        queryset=Locality.objects.none(),
+        required=False,
+        empty_label=_("All localities"),
     )
     month = forms.DateField(
         label=_("Month"), required=False, input_formats=["%Y-%m"], widget=MonthInput()

@@ -7,6 +7,7 @@ from casework import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/dashboard/", views.project_dashboard, name="project_dashboard"),
     path("interventions/", views.intervention_list, name="intervention_list"),
     path("interventions/new/", views.intervention_create, name="intervention_create"),
     path("interventions/<int:pk>/", views.intervention_detail, name="intervention_detail"),

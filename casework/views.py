@@ -4,10 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from casework import board as board_queries
+from casework import dashboard as dashboard_queries
 from casework import queries, services
 from casework.filters import InterventionFilter, OutreachFilter
 from casework.forms import BoardFilterForm, InterventionForm, OutreachForm, OutreachLinkForm
@@ -44,6 +46,7 @@ def project_detail(request, pk: int):
         {
             "project": project,
             "summary": queries.project_summaries(Project.objects.filter(pk=project.pk))[0],
+            "can_manage": Project.objects.managed_by(request.user).filter(pk=project.pk).exists(),
         },
     )
 
@@ -258,3 +261,28 @@ def board_worker(request, pk: int):
     worker = get_object_or_404(board_queries.board_workers(project_ids), pk=pk)
     lines = board_queries.worker_caseload(worker, project_ids)
     return render(request, "casework/board_worker.html", {"worker": worker, "lines": lines})
+
+
+# --- The project dashboard (guarantors and admins) --------------------------------------------
+
+
+@login_required
+def project_dashboard(request, pk: int):
+    """Indicators against targets, participants over time, who is close and who lacks data.
+
+    Access: a project the user has no role in is a 404 (as ``project_detail``); a worker of the
+    project, who may see it but does not manage it, is refused with 403.
+    """
+    project = get_managed_project_for_user(request.user, pk)
+    figures = dashboard_queries.project_dashboard(project, timezone.localdate())
+    return render(
+        request, "casework/project_dashboard.html", {"project": project, "dashboard": figures}
+    )
+
+
+def get_managed_project_for_user(user, pk: int) -> Project:
+    """A project the user manages: 404 with no role in it, 403 when they only work in it."""
+    project = get_project_for_user(user, pk)
+    if not Project.objects.managed_by(user).filter(pk=project.pk).exists():
+        raise PermissionDenied
+    return project

@@ -45,7 +45,12 @@ from casework.models import (
     ProjectIndicator,
 )
 from clients.models import DisadvantageAnswer, Enrolment
-from clients.queries import OPEN_END, entry_data_complete, valid_support_minutes
+from clients.queries import (
+    OPEN_END,
+    entry_data_complete,
+    valid_support_minutes,
+    with_participant_status,
+)
 
 # Monitoring codes the indicators look for (DOMAIN.md §3).
 HOMELESS = "PBOBP"
@@ -515,3 +520,47 @@ def indicator_values(project: Project, period_end: dt.date) -> list[IndicatorVal
             )
         )
     return rows
+
+
+# --- The project dashboard: who is close, who is missing data ---------------------------------
+
+DASHBOARD_LIST_LIMIT = 20
+
+
+def approaching_threshold(
+    project: Project, *, until: dt.date, limit: int = DASHBOARD_LIST_LIMIT
+) -> QuerySet:
+    """Enrolments at 75 % or more of the threshold but under it, not yet participants.
+
+    Valid support up to ``until`` (``clients.queries.with_participant_status``, the one
+    definition); enrolments that exited before ``until`` are left out. Annotated with
+    ``remaining_minutes``; closest to the threshold first, at most ``limit`` rows, one query.
+    """
+    threshold = project.participant_threshold_minutes
+    lowest = -(-threshold * 3 // 4)  # 75 % of the threshold, rounded up to a whole minute
+    enrolments = Enrolment.objects.filter(project=project, entry_date__lte=until).filter(
+        Q(exit_date__isnull=True) | Q(exit_date__gte=until)
+    )
+    return (
+        with_participant_status(enrolments, until=until)
+        .filter(support_minutes__gte=lowest, support_minutes__lt=threshold, is_participant=False)
+        .annotate(
+            remaining_minutes=ExpressionWrapper(
+                Value(threshold) - F("support_minutes"), output_field=IntegerField()
+            )
+        )
+        .select_related("client")
+        .order_by("remaining_minutes", "client__last_name", "client__first_name", "pk")[:limit]
+    )
+
+
+def entry_data_missing(
+    project: Project, *, period_end: dt.date, limit: int = DASHBOARD_LIST_LIMIT
+) -> QuerySet:
+    """Persons over the threshold by ``period_end`` not counted for incomplete entry data.
+
+    Rows of ``participants_drilldown`` (dicts with ``missing_fields``), at most ``limit``.
+    """
+    return participants_drilldown(project, period_end).filter(
+        crossed_on__isnull=False, entry_complete=False
+    )[:limit]

@@ -278,6 +278,7 @@ def test_login_required_list_covers_every_screen():
         "outreach_list",
         "password_change",
         "password_change_done",
+        "project_dashboard",
         "project_detail",
     ]
 

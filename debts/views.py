@@ -24,7 +24,6 @@ from debts.forms import (
     DebtStatusForm,
 )
 from debts.models import Debt, DebtAction, DebtAnalysis, DebtCase
-from debts.pdf import STATIC_BASE, html_to_pdf
 from debts.protected_amount import protected_amount
 from debts.queries import (
     budget_by_member,
@@ -214,6 +213,10 @@ def analysis_detail(request, pk: int):
 @login_required
 def analysis_pdf(request, pk: int):
     """The client's copy of the analysis as a PDF (no names in the file name)."""
+    # Imported here: loading WeasyPrint parses its stylesheets (~0.5 s), which every process
+    # that loads the URLs would otherwise pay at start-up.
+    from debts.pdf import STATIC_BASE, html_to_pdf
+
     analysis = get_analysis_for_user(request.user, pk)
     context = {**_analysis_context(analysis), "static_base": STATIC_BASE}
     html = render_to_string("debts/analysis_pdf.html", context, request=request)

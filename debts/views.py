@@ -215,7 +215,7 @@ def analysis_pdf(request, pk: int):
     """The client's copy of the analysis as a PDF (no names in the file name)."""
     # Imported here: loading WeasyPrint parses its stylesheets (~0.5 s), which every process
     # that loads the URLs would otherwise pay at start-up.
-    from debts.pdf import STATIC_BASE, html_to_pdf
+    from casework.pdf import STATIC_BASE, html_to_pdf
 
     analysis = get_analysis_for_user(request.user, pk)
     context = {**_analysis_context(analysis), "static_base": STATIC_BASE}

@@ -13,8 +13,13 @@ from casework.roles import is_active_user, managed_project_ids
 
 class ReportKind(models.TextChoices):
     INDICATORS = "indicators", _("Indicator report")
+    IMPLEMENTATION = "implementation", _("Indicator table and key activity summary")
     MONITORING_SHEETS = "monitoring_sheets", _("Participant monitoring sheets")
-    TIMESHEETS = "timesheets", _("Key activities and timesheets")
+    EVIDENCE_PACK = "evidence_pack", _("Participant evidence pack")
+    ISESF_PERSONS = "isesf_persons", _("IS ESF 21+ persons (CSV)")
+    ISESF_SUPPORTS = "isesf_supports", _("IS ESF 21+ supports (CSV)")
+    ACTIVITIES = "activities", _("Key activity report")
+    TIMESHEETS = "timesheets", _("Worker timesheets")
     EVALUATION = "evaluation", _("Evaluation report (KA 07)")
     CASELOAD = "caseload", _("Caseload report")
 
@@ -42,6 +47,9 @@ class GeneratedReport(models.Model):
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("until"))
     file_format = models.CharField(_("format"), max_length=5)
+    # What else narrows the report (a locality, a worker, entry/exit sheets, one client):
+    # ids and codes only, never personal data.
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=5, default="cs")
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED

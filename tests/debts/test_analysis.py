@@ -13,7 +13,7 @@ from django.utils import translation
 from debts.feasibility import debt_relief_feasibility
 from debts.forms import NEGATIVE_AMOUNT
 from debts.models import BudgetLine, DebtAnalysis
-from debts.pdf import STATIC_BASE, AssetRefused, StaticOnlyFetcher
+from casework.pdf import STATIC_BASE, AssetRefused, StaticOnlyFetcher
 from debts.queries import budget_by_member, budget_totals, parameters_valid_on
 from debts.services import ANALYSIS_CHANGED_MEANWHILE, analysis_feasibility
 from tests.factories import DebtAnalysisFactory, DebtCaseFactory, DebtFactory

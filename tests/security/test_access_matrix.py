@@ -8,8 +8,8 @@ to ``other_project``, ``foreign`` to the second organisation (client_foreign, fo
 A new URL name fails ``test_every_url_name_is_in_the_matrix`` until it gets a row here.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from casework.models import OutreachContact
 from casework.roles import Role
 from debts.models import ActionKind, DebtAction
+from tests import security
 from tests.factories import (
     CaseAssignmentFactory,
     DebtAnalysisFactory,
@@ -33,80 +34,26 @@ from tests.factories import (
     add_participant,
     add_worker,
 )
+from tests.security.matrix import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    PERSONAS,
+    REDIRECT,
+    SIDES,
+    SKIPPED_NAMES,
+    SKIPPED_NAMESPACES,
+    Row,
+    case_record,
+    everyone,
+    expect,
+    managers_only,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = ("anonymous", "worker_a", "worker_b", "guarantor", "admin_user", "foreign_admin")
-SIDES = ("own", "colleague", "foreign")
-
-# Expected outcomes. LOGIN: 302 to the login page; REDIRECT: 302 anywhere else (a success).
-OK, NOT_FOUND, FORBIDDEN, BAD_REQUEST, NOT_ALLOWED = "200", "404", "403", "400", "405"
-LOGIN, REDIRECT = "login", "redirect"
-
-# Skipped: Django admin (its own permission system) and the language switch.
-SKIPPED_NAMESPACES = {"admin"}
-SKIPPED_NAMES = {"set_language"}
-
-
-@dataclass(frozen=True)
-class Row:
-    build: Callable[[dict, str], str]
-    expected: dict[str, tuple[str, str, str] | str]
-    method: str = "get"
-    data: dict = field(default_factory=dict)
-    htmx: bool = False  # the view has an htmx branch: request it with and without HX-Request
-    htmx_success: str = REDIRECT  # what htmx gets where a plain request is redirected on success
-
-
-def expect(anonymous, worker_a, worker_b, guarantor, admin_user, foreign_admin):
-    return {
-        "anonymous": anonymous,
-        "worker_a": worker_a,
-        "worker_b": worker_b,
-        "guarantor": guarantor,
-        "admin_user": admin_user,
-        "foreign_admin": foreign_admin,
-    }
-
-
-def case_record(ok=OK, worker_ok=None):
-    """A record of one client: their worker and the project's managers, nobody else."""
-    worker_ok = ok if worker_ok is None else worker_ok
-    return expect(
-        LOGIN,
-        (worker_ok, NOT_FOUND, NOT_FOUND),
-        (NOT_FOUND, worker_ok, NOT_FOUND),
-        (ok, ok, NOT_FOUND),
-        (ok, ok, NOT_FOUND),
-        (NOT_FOUND, NOT_FOUND, ok),
-    )
-
-
-def managers_only(ok=OK):
-    """Guarantor/admin screens about the project's people: workers get 403."""
-    return expect(
-        LOGIN,
-        FORBIDDEN,
-        FORBIDDEN,
-        (ok, ok, NOT_FOUND),
-        (ok, ok, NOT_FOUND),
-        (NOT_FOUND, NOT_FOUND, ok),
-    )
-
-
-def everyone(status=OK, anonymous=LOGIN):
-    return expect(anonymous, status, status, status, status, status)
-
-
-def url(name, attr=None, query=""):
-    """A builder: reverse ``name`` with the side's ``attr`` object's pk (none if attr is None)."""
-
-    def build(world, side):
-        args = [] if attr is None else [world[side][attr].pk]
-        return reverse(name, args=args) + query.format(**{k: v.pk for k, v in world[side].items()})
-
-    return build
-
 
 MATRIX: dict[str, Row] = {
     # --- casework ---------------------------------------------------------------------------
@@ -222,6 +169,15 @@ MATRIX: dict[str, Row] = {
     ),
 }
 
+EXTENSIONS = [
+    importlib.import_module(f"{security.__name__}.{module.name}")
+    for module in pkgutil.iter_modules(security.__path__)
+    if module.name.startswith("matrix_")
+]
+for _extension in EXTENSIONS:
+    assert not MATRIX.keys() & _extension.ROWS.keys(), _extension.__name__
+    MATRIX.update(_extension.ROWS)
+
 
 def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
     names = set()
@@ -309,6 +265,10 @@ def world(
     for side in world.values():
         (tmp_path / side["document"].file.name).parent.mkdir(exist_ok=True)
         (tmp_path / side["document"].file.name).write_bytes(b"%PDF-1.4\n")
+    for extension in EXTENSIONS:
+        if hasattr(extension, "extend"):
+            for side in world.values():
+                extension.extend(side, side["project"], side["client"], side["worker"])
     return world
 
 

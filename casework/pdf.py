@@ -1,4 +1,4 @@
-"""The client's copy of a debt situation analysis as a PDF (WeasyPrint).
+"""PDFs rendered by WeasyPrint from our own HTML templates.
 
 WeasyPrint fetches the stylesheet and any image through ``StaticOnlyFetcher``, which serves
 our own static files and nothing else: no network, no file system outside the static finders,

@@ -1,0 +1,1 @@
+"""One module per report kind; each registers its builder with ``reports.registry.register``."""

@@ -35,6 +35,9 @@ compilemessages: install
 demo: install compilemessages
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py seed_demo
+	@# The report worker runs next to the server and stops with it (Ctrl-C).
+	@$(DEMO_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install compilemessages
@@ -51,6 +54,24 @@ fmt: install
 
 messages: install
 	$(DEMO_ENV) $(BIN)/python manage.py makemessages --locale=cs --locale=en --ignore=.venv --ignore=var --no-obsolete
+
+# Django's deployment checklist against the production settings in the environment
+# (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ...): any warning fails.
+.PHONY: deploy-check
+deploy-check: install
+	DEBUG=0 $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Benchmarks (not part of `make test`): seeds seed_demo --scale 10 and --scale 1 into the
+# databases casework_bench_full and casework_bench_small on the PostgreSQL server of
+# BENCH_DATABASE_URL (a base URL without the suffix), else of DATABASE_URL, else
+# postgres://postgres@127.0.0.1:5432; the application's own database is never touched.
+# Needs wrk (apt-get install wrk) and pdfinfo (poppler-utils). BENCH_ARGS passes options
+# (scripts/bench.py --help); exits 1 when a figure misses its goal.
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk: sudo apt-get install wrk"; exit 2; }
+	@command -v pdfinfo >/dev/null 2>&1 || { echo "make bench needs pdfinfo: sudo apt-get install poppler-utils"; exit 2; }
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Removes the embedded database (all local data) so the next command starts afresh.
 clean-db:

@@ -29,15 +29,29 @@ class EmbeddedDatabaseError(ImproperlyConfigured):
     """The embedded PostgreSQL could not be started; the message says what to do."""
 
 
-def database_url() -> str:
+def database_url(*, debug: bool = True) -> str:
     """Return the URL of the database Casework should use.
 
     ``DATABASE_URL`` wins when set. Otherwise the embedded server under ``var/pgdata`` is
-    started (or reused when another process already runs it) and its URL returned.
+    started (or reused when another process already runs it) and its URL returned, but only
+    for development (``debug``), a test run (pytest sets ``PYTEST_VERSION``) or when
+    ``EMBEDDED_DATABASE=1`` asks for it: a production server that lost its ``DATABASE_URL``
+    must fail loudly instead of serving an empty database of its own.
     """
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
         return url
+    allowed = (
+        debug
+        or os.environ.get("PYTEST_VERSION")
+        or os.environ.get("EMBEDDED_DATABASE", "").strip().lower() in {"1", "true", "yes", "on"}
+    )
+    if not allowed:
+        raise ImproperlyConfigured(
+            "DATABASE_URL must be set when DEBUG is off (production). For a local run without "
+            "a database server set DEBUG=1, or EMBEDDED_DATABASE=1 to use the embedded "
+            "PostgreSQL under var/pgdata anyway."
+        )
     return _embedded_database_url()
 
 

@@ -687,3 +687,26 @@ class OutputDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Draft(models.Model):
+    """What a person has typed into a form and not sent yet (kept at most 72 hours).
+
+    One row per person and form (``form_key``: ``intervention-new`` or ``intervention-<pk>``);
+    autosave overwrites it, a successful save of the form deletes it. ``data`` holds the form's
+    fields as ``[name, value]`` pairs, as the browser would send them.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    form_key = models.CharField(max_length=100)
+    data = models.JSONField(default=list)
+    submission_id = models.UUIDField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "form_key"], name="draft_one_per_user_form")
+        ]
+
+    def __str__(self) -> str:
+        return self.form_key

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from casework.conflicts import lock_at_version
 from casework.models import (
     DeliveryMode,
     Institution,
@@ -352,9 +353,7 @@ def update_intervention(
     version.
     Raises ``ValidationError`` for the rules of ``validate_intervention``.
     """
-    locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
-    if locked.version != version:
-        raise ValidationError(STALE_VERSION, code="stale")
+    locked = lock_at_version(Intervention, intervention.pk, version, STALE_VERSION)
     clients = _unique(clients)
     workers = _unique([locked.created_by, *coworkers])
     # Someone who has since left the project stays on the record of work they did.

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from casework import board as board_queries
 from casework import dashboard as dashboard_queries
-from casework import queries, services
+from casework import drafts, queries, services
+from casework.conflicts import Conflict, conflict_for, is_stale
 from casework.filters import InterventionFilter, OutreachFilter
 from casework.forms import BoardFilterForm, InterventionForm, OutreachForm, OutreachLinkForm
 from casework.models import Intervention, OutreachContact, Project
 from casework.roles import Role, can_edit_intervention, has_role, manager_required, roles_of
-from clients.models import Client
+from clients.models import Client, PlanGoal
 from clients.views import get_client_for_user
 from housing.queries import acute_cases
 
@@ -106,9 +107,11 @@ def intervention_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            drafts.discard(request.user, drafts.NEW_INTERVENTION)
             messages.success(request, _("The intervention has been saved."))
             return redirect(intervention)
-    return render(request, "casework/intervention_form.html", {"form": form})
+    context = {"form": form, **drafts.context(request, drafts.NEW_INTERVENTION)}
+    return render(request, "casework/intervention_form.html", context)
 
 
 @login_required
@@ -139,16 +142,47 @@ def intervention_edit(request, pk: int):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = InterventionForm(data, user=request.user, instance=intervention)
+    draft_key = f"intervention-{intervention.pk}"
+    conflict = None
     if form.is_bound and form.is_valid():
         try:
             services.update_intervention(intervention, by=request.user, **form.service_kwargs())
         except ValidationError as error:
-            form.add_error(None, error)
+            if is_stale(error):
+                conflict = intervention_conflict(form, Intervention.objects.get(pk=pk))
+                form.add_error(None, conflict.message)
+            else:
+                form.add_error(None, error)
         else:
+            drafts.discard(request.user, draft_key)
             messages.success(request, _("Your changes have been saved."))
             return redirect(intervention)
-    return render(
-        request, "casework/intervention_form.html", {"form": form, "intervention": intervention}
+    context = {
+        "form": form,
+        "intervention": intervention,
+        "conflict": conflict,
+        **drafts.context(request, draft_key),
+    }
+    return render(request, "casework/intervention_form.html", context)
+
+
+def intervention_conflict(form: InterventionForm, stored: Intervention) -> Conflict:
+    """Both versions of an intervention someone else saved while ``form`` was being filled."""
+    theirs = form._initial_from_instance(stored)
+    theirs["duration_minutes"] = stored.duration_minutes
+    goal = form.cleaned_data.get("plan_goal")
+    yours = {
+        "clients": form.chosen_clients(),
+        "plan_goal": str(goal.pk) if isinstance(goal, PlanGoal) else goal or "",
+    }
+    names = [n for n in form.fields if n not in ("duration_preset", "duration_other")]
+    return conflict_for(
+        form,
+        theirs=theirs,
+        version=stored.version,
+        names=[*names, "duration_minutes"],
+        yours=yours,
+        labels={"duration_minutes": _("Duration (minutes)")},
     )
 
 

@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import DateRange, Intervention, InterventionParticipant
@@ -70,16 +70,21 @@ def valid_support_minutes(
     # them all, by date, once per enrolment (26 s for the client list's participant filter at
     # seed_demo --scale 10); the containment leaves it the cheap index path from the client's
     # participations to their interventions (0.5 s).
-    support_span = DateRange(
-        OuterRef(entry_ref), Coalesce(OuterRef(exit_ref), Value(OPEN_END)), Value("[]")
-    )
-    participations = InterventionParticipant.objects.filter(
-        DataContains(support_span, F("intervention__date")),
-        client=OuterRef(client_ref),
-        intervention__project=OuterRef(project_ref),
-    )
+    upper = Coalesce(OuterRef(exit_ref), Value(OPEN_END))
     if until is not None:
-        participations = participations.filter(intervention__date__lte=until)
+        # In the range too, not a comparison: a literal date makes PostgreSQL scan the whole
+        # project's interventions per enrolment.
+        upper = Least(upper, Value(until))
+    support_span = DateRange(OuterRef(entry_ref), upper, Value("[]"))
+    participations = InterventionParticipant.objects.alias(
+        intervention_project_plain=F("intervention__project") + 0
+    ).filter(
+        DataContains(support_span, F("intervention__date")),
+        # ``project_id + 0``: no index on it, so the client's few participations drive the plan
+        # rather than a read of all the project's interventions per enrolment.
+        Q(intervention_project_plain=OuterRef(project_ref)),
+        client=OuterRef(client_ref),
+    )
     total = (
         participations.order_by()
         .values("client")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from casework.conflicts import lock_at_version
 from casework.models import Membership, Organisation, Project
 from casework.roles import Role
 from clients.models import (
@@ -260,10 +261,15 @@ def update_client(
     incremented, the household and its members (as ``create_client``; ``removed_members`` are
     deleted) and the new or changed ``consents``.
     """
-    current = Client.objects.select_for_update().get(pk=client.pk)
-    if current.version != version:
-        changed_at = date_format(timezone.localtime(current.updated_at), "SHORT_DATETIME_FORMAT")
-        raise ValidationError(CLIENT_CHANGED_MEANWHILE, code="stale", params={"time": changed_at})
+    current = lock_at_version(
+        Client,
+        client.pk,
+        version,
+        CLIENT_CHANGED_MEANWHILE,
+        params=lambda row: {
+            "time": date_format(timezone.localtime(row.updated_at), "SHORT_DATETIME_FORMAT")
+        },
+    )
     identity_changed = any(
         getattr(current, name) != getattr(client, name) for name in IDENTITY_FIELDS
     )
@@ -296,9 +302,7 @@ def set_enrolment(
     disadvantage and exit-situation codes, and sets the client's status: cooperation ended
     when every enrolment of the client has an exit date, active otherwise.
     """
-    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if current.version != version:
-        raise ValidationError(ENROLMENT_CHANGED_MEANWHILE, code="stale")
+    current = lock_at_version(Enrolment, enrolment.pk, version, ENROLMENT_CHANGED_MEANWHILE)
     enrolment.version = current.version + 1
     enrolment.full_clean()
     fields = [
@@ -420,9 +424,7 @@ def update_plan(
     ``GOAL_HAS_INTERVENTIONS`` for a goal that logged support links to), saves ``goals`` in
     order, and increments the version.
     """
-    current = IndividualPlan.objects.select_for_update().get(pk=plan.pk)
-    if current.version != version:
-        raise ValidationError(PLAN_CHANGED_MEANWHILE, code="stale")
+    current = lock_at_version(IndividualPlan, plan.pk, version, PLAN_CHANGED_MEANWHILE)
     removed = _removable_goals(plan, removed_goals)
     plan.signed_by = None
     plan.signed_at = None
@@ -459,9 +461,7 @@ def update_task(task: Task, *, by: AbstractBaseUser, version: int) -> Task:
     Refuses with ``TASK_CHANGED_MEANWHILE`` when the row's version is no longer ``version``;
     otherwise saves the fields and increments the version.
     """
-    current = Task.objects.select_for_update().get(pk=task.pk)
-    if current.version != version:
-        raise ValidationError(TASK_CHANGED_MEANWHILE, code="stale")
+    current = lock_at_version(Task, task.pk, version, TASK_CHANGED_MEANWHILE)
     task.version = current.version + 1
     task.full_clean()
     task.save(update_fields=[*TASK_FIELDS, "version"])

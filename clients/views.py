@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from casework.audit.events import record_access
+from casework.audit.models import AccessAction
+from casework.conflicts import add_refusal
 from casework.exports import csv_response
 from casework.roles import can_sign_plan, manager_required
 from clients import services
@@ -83,6 +86,7 @@ def client_detail(request, pk: int):
         response = render(request, "clients/client_detail.html#timeline-page", context)
     else:
         case = case_file(client, request.user, timeline_page=page)
+        record_access(request, AccessAction.VIEW_CASE_FILE, client=client, obj=client)
         response = render(request, "clients/client_detail.html", {"client": client, "case": case})
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -112,6 +116,9 @@ def client_export(request):
         ]
         for c in client_filter.qs.iterator(chunk_size=1000)
     )
+    # Special categories (disadvantage codes) are never in this export; they are reported
+    # only as counts.
+    record_access(request, AccessAction.EXPORT_LIST)
     header = [
         _("Code"),
         _("Surname"),
@@ -169,7 +176,7 @@ def _client_form_page(request, client: Client):
         prefix="consents",
         queryset=client.consents.all() if client.pk else Consent.objects.none(),
     )
-    duplicates = None
+    duplicates = conflict = None
     if data is not None and all_valid([form, members, consents]):
         try:
             saved = _save_client(form, members, consents, by=request.user)
@@ -177,12 +184,18 @@ def _client_form_page(request, client: Client):
             duplicates = error.candidates
             form.add_error(None, error)
         except ValidationError as error:
-            form.add_error(None, error)
+            conflict = add_refusal(form, error, client)
         else:
             message = CLIENT_CREATED % {"code": saved.code} if form.creating else CLIENT_SAVED
             messages.success(request, message)
             return redirect(saved)
-    context = {"form": form, "members": members, "consents": consents, "duplicates": duplicates}
+    context = {
+        "form": form,
+        "members": members,
+        "consents": consents,
+        "duplicates": duplicates,
+        "conflict": conflict,
+    }
     return render(request, "clients/client_form.html", context)
 
 
@@ -214,6 +227,7 @@ def enrolment_edit(request, pk: int):
     """A client's cooperation in one project: start, end and reason, monitoring data."""
     enrolment = get_enrolment_for_user(request.user, pk)
     form = EnrolmentForm(request.POST or None, instance=enrolment)
+    conflict = None
     if form.is_bound and form.is_valid():
         try:
             services.set_enrolment(
@@ -224,12 +238,17 @@ def enrolment_edit(request, pk: int):
                 exit_situations=form.cleaned_data["exit_situations"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            conflict = add_refusal(form, error, enrolment)
         else:
             messages.success(request, ENROLMENT_SAVED)
             return redirect(enrolment.client)
     missing = [ENTRY_FIELD_LABELS[name] for name in missing_entry_fields(enrolment)]
-    context = {"form": form, "enrolment": enrolment, "missing_entry_data": missing}
+    context = {
+        "form": form,
+        "enrolment": enrolment,
+        "missing_entry_data": missing,
+        "conflict": conflict,
+    }
     return render(request, "clients/enrolment_form.html", context)
 
 
@@ -293,18 +312,20 @@ def _plan_form_page(request, plan: IndividualPlan, client: Client):
         return render(request, "clients/plan_form.html", {**context, "form": None}, status=403)
     goals = PlanGoalFormSet(data, instance=plan, prefix="goals")
     was_signed = plan.signed_at is not None
+    conflict = None
     if data is not None and all_valid([form, goals]):
         try:
             saved = _save_plan(form, goals, by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            conflict = add_refusal(form, error, plan)
         else:
             if was_signed:
                 messages.warning(request, PLAN_SIGNATURE_CLEARED)
             else:
                 messages.success(request, PLAN_SAVED)
             return redirect("clients:plan_detail", saved.pk)
-    return render(request, "clients/plan_form.html", {**context, "goals": goals})
+    context.update(goals=goals, conflict=conflict)
+    return render(request, "clients/plan_form.html", context)
 
 
 def _save_plan(form, goals, *, by) -> IndividualPlan:
@@ -415,16 +436,18 @@ def task_edit(request, pk: int):
     task = get_task_for_user(request.user, pk)
     data = request.POST if request.method == "POST" else None
     form = TaskForm(data, instance=task, user=request.user)
+    conflict = None
     if form.is_bound and form.is_valid():
         try:
             version = form.cleaned_data["version"]
             services.update_task(form.instance, by=request.user, version=version)
         except ValidationError as error:
-            form.add_error(None, error)
+            conflict = add_refusal(form, error, task)
         else:
             _task_saved(request, form, task)
             return redirect("clients:task_list")
-    return render(request, "clients/task_form.html", {"form": form, "task": task})
+    context = {"form": form, "task": task, "conflict": conflict}
+    return render(request, "clients/task_form.html", context)
 
 
 def _task_saved(request, form: TaskForm, task: Task) -> None:
@@ -520,6 +543,7 @@ def document_download(request, pk: int):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    record_access(request, AccessAction.DOWNLOAD_DOCUMENT, client=document.client_id, obj=document)
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from casework.conflicts import lock_at_version
 from casework.czech import procedural_deadline
 from clients.models import Task
 from debts.feasibility import Feasibility, debt_relief_feasibility
@@ -115,9 +116,7 @@ def update_debt(
     Refuses with ``DEBT_CHANGED_MEANWHILE`` when the row's version is no longer ``version``;
     otherwise saves with the version incremented. May create a creditor as ``create_debt``.
     """
-    current = Debt.objects.select_for_update().get(pk=debt.pk)
-    if current.version != version:
-        raise ValidationError(DEBT_CHANGED_MEANWHILE, code="stale")
+    current = lock_at_version(Debt, debt.pk, version, DEBT_CHANGED_MEANWHILE)
     if new_creditor_name:
         debt.creditor = _creditor(debt.case, None, new_creditor_name, new_creditor_type)
     debt.version = current.version + 1
@@ -204,9 +203,7 @@ def save_analysis(
     if analysis.pk is None:
         analysis.created_by = by
     else:
-        current = DebtAnalysis.objects.select_for_update().get(pk=analysis.pk)
-        if current.version != version:
-            raise ValidationError(ANALYSIS_CHANGED_MEANWHILE, code="stale")
+        current = lock_at_version(DebtAnalysis, analysis.pk, version, ANALYSIS_CHANGED_MEANWHILE)
         analysis.version = current.version + 1
     analysis.full_clean()
     analysis.save()

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from casework.conflicts import add_refusal
 from clients.models import Client
 from debts import services
 from debts.filters import DebtFilter
@@ -115,6 +116,7 @@ def debt_edit(request, pk: int):
 def _debt_form_page(request, debt: Debt, debt_case: DebtCase):
     data = request.POST if request.method == "POST" else None
     form = DebtForm(data, instance=debt, debt_case=debt_case)
+    conflict = None
     if data is not None and form.is_valid():
         extra = {
             "by": request.user,
@@ -127,11 +129,11 @@ def _debt_form_page(request, debt: Debt, debt_case: DebtCase):
             else:
                 services.update_debt(form.instance, version=form.cleaned_data["version"], **extra)
         except ValidationError as error:
-            form.add_error(None, error)
+            conflict = add_refusal(form, error, debt)
         else:
             messages.success(request, DEBT_SAVED)
             return redirect(debt_case)
-    context = {"form": form, "debt": debt, "debt_case": debt_case}
+    context = {"form": form, "debt": debt, "debt_case": debt_case, "conflict": conflict}
     return render(request, "debts/debt_form.html", context)
 
 
@@ -242,6 +244,7 @@ def _analysis_form_page(request, analysis: DebtAnalysis, debt_case: DebtCase):
     data = request.POST if request.method == "POST" else None
     form = DebtAnalysisForm(data, instance=analysis, debt_case=debt_case)
     lines = BudgetLineFormSet(data, instance=analysis, prefix="lines")
+    conflict = None
     if data is not None and all_valid([form, lines]):
         try:
             saved = services.save_analysis(
@@ -252,11 +255,17 @@ def _analysis_form_page(request, analysis: DebtAnalysis, debt_case: DebtCase):
                 version=form.cleaned_data.get("version"),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            conflict = add_refusal(form, error, analysis)
         else:
             messages.success(request, ANALYSIS_SAVED)
             return redirect("debts:analysis_detail", saved.pk)
-    context = {"form": form, "lines": lines, "analysis": analysis, "debt_case": debt_case}
+    context = {
+        "form": form,
+        "lines": lines,
+        "analysis": analysis,
+        "debt_case": debt_case,
+        "conflict": conflict,
+    }
     return render(request, "debts/analysis_form.html", context)
 
 

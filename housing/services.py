@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from casework.conflicts import lock_at_version
 from casework.czech import add_months, procedural_deadline_months
 from casework.models import Project
 from clients.models import CaseAssignment, Client, Task
@@ -171,9 +172,7 @@ def change_housing_situation(
     Raises ``ValidationError`` when the row changed meanwhile (``version``), is no longer
     current, the new start is not after the current start, or the dates overlap.
     """
-    locked = HousingSituation.objects.select_for_update().get(pk=current.pk)
-    if locked.version != version:
-        raise ValidationError(SITUATION_CHANGED, code="version")
+    locked = lock_at_version(HousingSituation, current.pk, version, SITUATION_CHANGED)
     if locked.valid_to is not None:
         raise ValidationError(NOT_CURRENT, code="not_current")
     valid_from = data["valid_from"]

@@ -11,10 +11,12 @@ from django.db.models import F
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from casework.conflicts import conflict_for, is_stale, model_values
 from casework.models import Project
 from casework.roles import managed_project_ids
 from clients.models import Client, Enrolment, project_record_scope
@@ -157,7 +159,8 @@ def housing_create(request, pk: int):
 def housing_change(request, pk: int):
     """Record a new situation: the current one ends the day before the new one starts."""
     current = get_situation_for_user(request.user, pk)
-    if current.valid_to is not None:
+    # A form sent for a situation that has since ended goes on to the conflict screen.
+    if current.valid_to is not None and request.method != "POST":
         messages.warning(request, services.NOT_CURRENT)
         return redirect("housing:detail", current.pk)
     return _situation_form_page(request, current.client, current)
@@ -184,16 +187,40 @@ def _situation_form_page(request, client: Client, current: HousingSituation | No
         prefix="benefits",
         form_kwargs={"on": on, "empty_permitted": True},
     )
+    context = {"client": client, "current": current, "form": form, "benefits": benefits}
     if data is not None and form.is_valid() and benefits.is_valid():
         try:
             situation = _record_situation(request, client, current, form, benefits)
         except ValidationError as error:
-            form.add_error(None, error)
+            if current is not None and is_stale(error):
+                context.update(_situation_conflict(form, client, current))
+            else:
+                form.add_error(None, error)
         else:
             messages.success(request, SITUATION_SAVED)
             return redirect("housing:detail", situation.pk)
-    context = {"client": client, "current": current, "form": form, "benefits": benefits}
     return render(request, "housing/situation_form.html", context)
+
+
+def _situation_conflict(form, client: Client, current: HousingSituation) -> dict:
+    """Someone recorded a change meanwhile: compare with what is current now, aim at it."""
+    stored = HousingSituation.objects.filter(client=client).current().first()
+    stored = stored or HousingSituation.objects.get(pk=current.pk)
+    names = [n for n in services.SITUATION_FIELDS if n != "valid_from"]
+    conflict = conflict_for(
+        form,
+        theirs=model_values(stored, form),
+        version=stored.version,
+        names=names,
+        version_field=None,
+    )
+    form.add_error(None, conflict.message)
+    return {
+        "conflict": conflict,
+        "current": stored,
+        "form_version": stored.version,
+        "form_action": reverse("housing:change", args=[stored.pk]),
+    }
 
 
 @transaction.atomic

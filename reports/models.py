@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Project
-from casework.roles import is_active_user, managed_project_ids
+from casework.roles import is_active_user, managed_project_ids, worker_project_ids
 
 
 class ReportKind(models.TextChoices):
@@ -33,12 +33,28 @@ class ReportStatus(models.TextChoices):
 
 class GeneratedReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> GeneratedReportQuerySet:
-        """Reports aggregate a whole project: only its guarantors and admins see them."""
+        """Reports the user may see and download.
+
+        Reports aggregate a whole project, so its guarantors and the organisation's admins see
+        all of them. A field worker sees only the reports about their own work: kinds
+        registered ``for_workers``, made by them, about them (``parameters["worker"]``), in a
+        project where they still work.
+        """
         if not is_active_user(user):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(project__in=managed_project_ids(user))
+        from reports.registry import worker_kinds
+
+        return self.filter(
+            Q(project__in=managed_project_ids(user))
+            | Q(
+                kind__in=worker_kinds(),
+                created_by=user,
+                parameters__worker=user.pk,
+                project__in=worker_project_ids(user),
+            )
+        )
 
 
 class GeneratedReport(models.Model):
@@ -60,6 +76,9 @@ class GeneratedReport(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Every download goes through ``reports.views._record_download``.
+    download_count = models.PositiveIntegerField(_("downloads"), default=0)
+    last_downloaded_at = models.DateTimeField(_("last downloaded"), null=True, blank=True)
 
     objects = GeneratedReportQuerySet.as_manager()
 
@@ -77,3 +96,15 @@ class GeneratedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start}–{self.period_end}"
+
+    @property
+    def download_name(self) -> str:
+        """``<kind>-<project code>-<start>-<end>.<format>``: no personal data in file names."""
+        return (
+            f"{self.kind}-{self.project.code}-{self.period_start:%Y-%m-%d}-"
+            f"{self.period_end:%Y-%m-%d}.{self.file_format}"
+        )
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ReportStatus.DONE and bool(self.file)

@@ -36,6 +36,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Concat, Least, Replace
+from django.utils.translation import gettext_lazy as _
 
 from casework.models import (
     DateRange,
@@ -159,26 +160,28 @@ def missing_entry_fields_sql() -> NonNullArray:
     )
 
 
-def enrolments_at(project: Project, *, period_end: dt.date) -> QuerySet:
+def enrolments_at(
+    project: Project, *, period_end: dt.date, locality: int | None = None
+) -> QuerySet:
     """The project's enrolments entered by ``period_end``, with their participant status then.
 
     Annotations: ``support_minutes`` (valid support up to the period end), ``entry_complete``,
     ``crossed_on`` (``threshold_crossed_on``) and ``is_participant`` (threshold crossed by the
-    period end and entry data complete).
+    period end and entry data complete). ``locality`` (a Locality id) keeps only the persons
+    of that locality (the client's locality), for a report about one locality.
     """
-    return (
-        Enrolment.objects.filter(project=project, entry_date__lte=period_end)
-        .annotate(
-            support_minutes=valid_support_minutes(until=period_end),
-            entry_complete=ExpressionWrapper(entry_data_complete(), output_field=BooleanField()),
-            crossed_on=threshold_crossed_on(
-                period_end=period_end, threshold_minutes=project.participant_threshold_minutes
-            ),
-        )
-        .annotate(
-            is_participant=ExpressionWrapper(
-                Q(crossed_on__isnull=False) & Q(entry_complete=True), output_field=BooleanField()
-            )
+    enrolments = Enrolment.objects.filter(project=project, entry_date__lte=period_end)
+    if locality is not None:
+        enrolments = enrolments.filter(client__locality=locality)
+    return enrolments.annotate(
+        support_minutes=valid_support_minutes(until=period_end),
+        entry_complete=ExpressionWrapper(entry_data_complete(), output_field=BooleanField()),
+        crossed_on=threshold_crossed_on(
+            period_end=period_end, threshold_minutes=project.participant_threshold_minutes
+        ),
+    ).annotate(
+        is_participant=ExpressionWrapper(
+            Q(crossed_on__isnull=False) & Q(entry_complete=True), output_field=BooleanField()
         )
     )
 
@@ -224,6 +227,8 @@ def _conditions(project: Project) -> dict[str, Q]:
     supported = Q(support_minutes__gt=0)
     return {
         "supported": supported,
+        "below_threshold": supported & Q(crossed_on__isnull=True),
+        "over_threshold_incomplete": Q(crossed_on__isnull=False, entry_complete=False),
         "participants": participant,
         "participants_men": participant & Q(gender_code=MEN),
         "participants_women": participant & Q(gender_code=WOMEN),
@@ -238,13 +243,17 @@ def _conditions(project: Project) -> dict[str, Q]:
     }
 
 
-def _indicator_rows(project: Project, period_end: dt.date, name: str) -> QuerySet:
-    enrolments = _with_flags(enrolments_at(project, period_end=period_end), period_end)
+def _indicator_rows(
+    project: Project, period_end: dt.date, name: str, locality: int | None = None
+) -> QuerySet:
+    enrolments = _with_flags(
+        enrolments_at(project, period_end=period_end, locality=locality), period_end
+    )
     return enrolments.filter(_conditions(project)[name])
 
 
-def _count(project: Project, period_end: dt.date, name: str) -> int:
-    return _indicator_rows(project, period_end, name).count()
+def _count(project: Project, period_end: dt.date, name: str, locality: int | None = None) -> int:
+    return _indicator_rows(project, period_end, name, locality).count()
 
 
 def participants(project: Project, *, period_end: dt.date) -> int:
@@ -305,6 +314,30 @@ def disadvantaged_after_exit(project: Project, *, period_end: dt.date) -> int:
     return _count(project, period_end, "disadvantaged_after_exit")
 
 
+def persons_below_threshold(
+    project: Project, *, period_end: dt.date, locality: int | None = None
+) -> int:
+    """Persons supported below the threshold (DOMAIN.md §2): registered, not participants.
+
+    Enrolled identified persons with valid support up to ``period_end`` whose cumulative
+    valid support has not reached the project's threshold (39 h 59 min of a 40 h threshold is
+    below it). They count in service use; their count is a state at the period end, not a
+    number that only grows.
+    """
+    return _count(project, period_end, "below_threshold", locality)
+
+
+def over_threshold_incomplete(
+    project: Project, *, period_end: dt.date, locality: int | None = None
+) -> int:
+    """Persons over the threshold by ``period_end`` not counted for incomplete entry data.
+
+    "Over the threshold, not counted: missing …" (DOMAIN.md §2): the drill-down lists the
+    missing fields of each.
+    """
+    return _count(project, period_end, "over_threshold_incomplete", locality)
+
+
 def capacity(project: Project, *, period_end: dt.date | None = None) -> Decimal | None:
     """6 70 01 Capacity of supported services (DOMAIN.md §4).
 
@@ -335,8 +368,14 @@ def _output_documents(project: Project, period_end: dt.date) -> QuerySet:
 # --- Breakdowns of participants (DOMAIN.md §4) ------------------------------------------------
 
 
-def _participant_rows(project: Project, period_end: dt.date) -> QuerySet:
-    return enrolments_at(project, period_end=period_end).filter(is_participant=True).order_by()
+def _participant_rows(
+    project: Project, period_end: dt.date, locality: int | None = None
+) -> QuerySet:
+    return (
+        enrolments_at(project, period_end=period_end, locality=locality)
+        .filter(is_participant=True)
+        .order_by()
+    )
 
 
 def _grouped(rows: QuerySet, key: str) -> dict[str, int]:
@@ -344,13 +383,17 @@ def _grouped(rows: QuerySet, key: str) -> dict[str, int]:
     return {row[key] or UNKNOWN: row["persons"] for row in counted}
 
 
-def participants_by_gender(project: Project, *, period_end: dt.date) -> dict[str, int]:
+def participants_by_gender(
+    project: Project, *, period_end: dt.date, locality: int | None = None
+) -> dict[str, int]:
     """Participants per gender code (``POHMUZI``, ``POHZENY``, …), one GROUP BY."""
-    rows = _participant_rows(project, period_end).annotate(key=F("client__gender__code"))
+    rows = _participant_rows(project, period_end, locality).annotate(key=F("client__gender__code"))
     return _grouped(rows, "key")
 
 
-def participants_by_age_band(project: Project, *, period_end: dt.date) -> dict[str, int]:
+def participants_by_age_band(
+    project: Project, *, period_end: dt.date, locality: int | None = None
+) -> dict[str, int]:
     """Participants per age band at entry: "<18", "18-24", "25-54", "55+" (DOMAIN.md §4)."""
     age = AgeAtEntry(F("entry_date"), F("client__birth_date"))
     whens = []
@@ -362,30 +405,45 @@ def participants_by_age_band(project: Project, *, period_end: dt.date) -> dict[s
             condition &= Q(age__lte=highest)
         whens.append(When(condition, then=Value(label)))
     rows = (
-        _participant_rows(project, period_end)
+        _participant_rows(project, period_end, locality)
         .annotate(age=age)
         .annotate(key=Case(*whens, default=Value(UNKNOWN), output_field=CharField()))
     )
     return _grouped(rows, "key")
 
 
-def participants_by_labour_status(project: Project, *, period_end: dt.date) -> dict[str, int]:
+def participants_by_labour_status(
+    project: Project, *, period_end: dt.date, locality: int | None = None
+) -> dict[str, int]:
     """Participants per labour-market status code at entry (``TPDNEZ``, …)."""
-    rows = _participant_rows(project, period_end).annotate(key=F("labour_status__code"))
+    rows = _participant_rows(project, period_end, locality).annotate(key=F("labour_status__code"))
     return _grouped(rows, "key")
 
 
-def participants_by_education(project: Project, *, period_end: dt.date) -> dict[str, int]:
+def participants_by_education(
+    project: Project, *, period_end: dt.date, locality: int | None = None
+) -> dict[str, int]:
     """Participants per highest-education code at entry (``VZISCED1-2``, …)."""
-    rows = _participant_rows(project, period_end).annotate(key=F("education__code"))
+    rows = _participant_rows(project, period_end, locality).annotate(key=F("education__code"))
     return _grouped(rows, "key")
 
 
-def participants_by_disadvantage(project: Project, *, period_end: dt.date) -> dict[str, int]:
+def participants_by_locality(project: Project, *, period_end: dt.date) -> dict[str, int]:
+    """Participants per locality (the client's locality name; "" without one), one GROUP BY.
+
+    Published reports show counts of 1–4 as "< 5" (``reports.suppression``).
+    """
+    rows = _participant_rows(project, period_end).annotate(key=F("client__locality__name"))
+    return _grouped(rows, "key")
+
+
+def participants_by_disadvantage(
+    project: Project, *, period_end: dt.date, locality: int | None = None
+) -> dict[str, int]:
     """Participants per disadvantage code at entry; a person with several codes is in each."""
     counted = (
         DisadvantageLink.objects.filter(
-            enrolment__in=_participant_rows(project, period_end).values("pk")
+            enrolment__in=_participant_rows(project, period_end, locality).values("pk")
         )
         .values("monitoringcode__code")
         .annotate(persons=Count("enrolment", distinct=True))
@@ -409,9 +467,11 @@ DRILLDOWN_FIELDS = (
 )
 
 
-def _drilldown_rows(project: Project, period_end: dt.date, name: str) -> QuerySet:
+def _drilldown_rows(
+    project: Project, period_end: dt.date, name: str, locality: int | None = None
+) -> QuerySet:
     return (
-        _indicator_rows(project, period_end, name)
+        _indicator_rows(project, period_end, name, locality)
         .annotate(
             code=F("client__code"),
             name=Concat(
@@ -436,14 +496,20 @@ def participants_drilldown(project: Project, period_end: dt.date) -> QuerySet:
     return _drilldown_rows(project, period_end, "supported")
 
 
-def indicator_drilldown(project: Project, code: str, period_end: dt.date) -> QuerySet:
-    """The persons (or documents) behind one indicator's value, by indicator code."""
-    name = INDICATOR_CODES.get(normalise_code(code))
+def indicator_drilldown(
+    project: Project, code: str, period_end: dt.date, locality: int | None = None
+) -> QuerySet:
+    """The persons (or documents) behind one indicator's value, by indicator code.
+
+    ``code`` is an indicator code ("6 00 00", "60000") or the name of an engine figure
+    (``ENGINE_FIGURES``: "below_threshold", "over_threshold_incomplete", "supported").
+    """
+    name = INDICATOR_CODES.get(normalise_code(code)) or (code if code in ENGINE_FIGURES else None)
     if name == "output_documents":
         return _output_documents(project, period_end).values("pk", "title", "published_on")
     if name is None or name == "capacity":
         return _drilldown_rows(project, period_end, "supported").none()
-    return _drilldown_rows(project, period_end, name)
+    return _drilldown_rows(project, period_end, name, locality)
 
 
 # --- All indicators of a project --------------------------------------------------------------
@@ -487,16 +553,26 @@ class IndicatorValue:
         return percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def indicator_values(project: Project, period_end: dt.date) -> list[IndicatorValue]:
-    """The project's indicators with their values at ``period_end`` (cumulative), by code.
+# Figures of the engine that are no funder indicator but belong next to them (drill-downs too).
+ENGINE_FIGURES = ("supported", "below_threshold", "over_threshold_incomplete")
+FIGURE_LABELS = {
+    "supported": _("Persons with valid support"),
+    "below_threshold": _("Persons supported below the threshold"),
+    "over_threshold_incomplete": _("Over the threshold, not counted: entry data missing"),
+}
 
-    Three queries whatever the data: the indicator rows, one aggregate over the enrolments
-    (every person-based indicator as a filtered COUNT) and the output documents. An indicator
-    the engine does not know keeps its ``manual_value`` (None when not entered).
+
+def figure_counts(
+    project: Project, period_end: dt.date, locality: int | None = None
+) -> dict[str, int]:
+    """Every person-based figure at ``period_end`` in one aggregate, plus output documents.
+
+    Keys: the names of ``_conditions`` and ``output_documents``. Two queries.
     """
-    indicators = list(ProjectIndicator.objects.filter(project=project).order_by("code"))
     conditions = _conditions(project)
-    enrolments = _with_flags(enrolments_at(project, period_end=period_end), period_end)
+    enrolments = _with_flags(
+        enrolments_at(project, period_end=period_end, locality=locality), period_end
+    )
     # DISTINCT (on rows that are unique anyway) keeps the annotated rows a subquery of their
     # own: PostgreSQL would otherwise pull it up and run the support subqueries once per
     # indicator instead of once per enrolment.
@@ -504,6 +580,24 @@ def indicator_values(project: Project, period_end: dt.date) -> list[IndicatorVal
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
     )
     counts["output_documents"] = output_documents(project, period_end=period_end)
+    return counts
+
+
+def indicator_values(
+    project: Project, period_end: dt.date, *, locality: int | None = None
+) -> list[IndicatorValue]:
+    """The project's indicators with their values at ``period_end`` (cumulative), by code.
+
+    Three queries whatever the data: the indicator rows, one aggregate over the enrolments
+    (every person-based indicator as a filtered COUNT) and the output documents. An indicator
+    the engine does not know keeps its ``manual_value`` (None when not entered).
+    """
+    indicators = list(ProjectIndicator.objects.filter(project=project).order_by("code"))
+    counts = figure_counts(project, period_end, locality)
+    return _indicator_rows_from(indicators, counts)
+
+
+def _indicator_rows_from(indicators, counts: dict[str, int]) -> list[IndicatorValue]:
     rows = []
     for indicator in indicators:
         name = INDICATOR_CODES.get(normalise_code(indicator.code))
@@ -520,6 +614,85 @@ def indicator_values(project: Project, period_end: dt.date) -> list[IndicatorVal
             )
         )
     return rows
+
+
+# --- The indicator table of a period ---------------------------------------------------------
+
+
+def _percent(value, target) -> Decimal | None:
+    if value is None or not target:
+        return None
+    percent = Decimal(value) * 100 / target
+    return percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One indicator in a period: achieved in the period and cumulative at its end."""
+
+    code: str
+    name: str
+    unit: str
+    baseline: Decimal
+    target: Decimal
+    in_period: Decimal | int | None
+    cumulative: Decimal | int | None
+    computed: bool
+
+    @property
+    def percent_in_period(self) -> Decimal | None:
+        return _percent(self.in_period, self.target)
+
+    @property
+    def percent_of_target(self) -> Decimal | None:
+        """The cumulative value as a percentage of the target, one decimal, half up."""
+        return _percent(self.cumulative, self.target)
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    start: dt.date
+    end: dt.date
+    rows: list[IndicatorRow]
+    # Engine figures at the period end (``ENGINE_FIGURES``) and output documents.
+    figures: dict[str, int]
+
+
+def indicator_table(
+    project: Project, *, start: dt.date, end: dt.date, locality: int | None = None
+) -> IndicatorTable:
+    """The project's indicators for the period ``start``–``end`` (DOMAIN.md §4, §5).
+
+    ``cumulative`` is the value at ``end`` counted from the project start (what the
+    implementation report asks for); ``in_period`` is what was achieved within the period:
+    the cumulative value at ``end`` less the cumulative value the day before ``start`` (a
+    participant counts in the period in which they crossed the threshold with complete data;
+    a former participant in the period of their exit). Values entered by hand (capacity) are
+    the same in both. A range starting on or before the project start is the cumulative one.
+    At most five queries.
+    """
+    indicators = list(ProjectIndicator.objects.filter(project=project).order_by("code"))
+    at_end = figure_counts(project, end, locality)
+    if start > project.start_date:
+        before = figure_counts(project, start - dt.timedelta(days=1), locality)
+    else:
+        before = dict.fromkeys(at_end, 0)
+    cumulative = _indicator_rows_from(indicators, at_end)
+    earlier = _indicator_rows_from(indicators, before)
+    rows = [
+        IndicatorRow(
+            code=row.code,
+            name=row.name,
+            unit=row.unit,
+            baseline=row.baseline,
+            target=row.target,
+            in_period=(row.value - previous.value) if row.computed else row.value,
+            cumulative=row.value,
+            computed=row.computed,
+        )
+        for row, previous in zip(cumulative, earlier, strict=True)
+    ]
+    return IndicatorTable(start=start, end=end, rows=rows, figures=at_end)
 
 
 # --- The project dashboard: who is close, who is missing data ---------------------------------

@@ -42,3 +42,15 @@ def load_builders() -> dict[str, ReportSpec]:
     for module in pkgutil.iter_modules(builders.__path__):
         importlib.import_module(f"{builders.__name__}.{module.name}")
     return REGISTRY
+
+
+def worker_kinds() -> list[str]:
+    """The kinds a field worker may generate about their own work."""
+    return sorted(kind for kind, spec in load_builders().items() if spec.for_workers)
+
+
+class ReportError(Exception):
+    """A builder's reason the report cannot be made, in words the user understands.
+
+    The message is shown on the report's page; other exceptions show a general message.
+    """

@@ -29,6 +29,31 @@ def _fast_and_plain_http(settings):
     # Production settings redirect every plain-HTTP request to HTTPS; the test client speaks
     # plain HTTP, and the redirect itself is not what these tests are about.
     settings.SECURE_SSL_REDIRECT = False
+    # Static files are not collected for tests: no hashed-name manifest to look names up in.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _sessions_pass_two_step_verification():
+    """Sign-ins in tests count as verified by two-step verification.
+
+    Guarantors and admins must otherwise enrol first; tests/accounts overrides this fixture
+    to exercise the real flow.
+    """
+    from django.contrib.auth.signals import user_logged_in
+
+    from casework.accounts.sessions import MFA_OK, MFA_STATE
+
+    def verified(sender, request, user, **kwargs):
+        if request is not None and hasattr(request, "session"):
+            request.session[MFA_STATE] = MFA_OK
+
+    user_logged_in.connect(verified, dispatch_uid="tests_two_step_verified")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests_two_step_verified")
 
 
 def _member(project, role, **user_fields):

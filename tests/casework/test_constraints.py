@@ -16,6 +16,7 @@ from django.db.models import ProtectedError
 
 from casework.models import (
     DeliveryMode,
+    Draft,
     Intervention,
     InterventionParticipant,
     InterventionType,
@@ -132,6 +133,13 @@ def _outreach(**fields):
     return arrange
 
 
+def _draft_twice():
+    user = UserFactory()
+    now = dt.datetime(2021, 3, 1, 10, tzinfo=dt.UTC)
+    Draft.objects.create(user=user, form_key="intervention-new", updated_at=now)
+    return lambda: Draft.objects.create(user=user, form_key="intervention-new", updated_at=now)
+
+
 REJECTED = [
     pytest.param(
         "locality_unique_name_per_organisation", _duplicate_locality, id="locality-duplicate-name"
@@ -230,6 +238,7 @@ REJECTED = [
         _outreach(duration_minutes=FULL_DAY + 1),
         id="outreach-a-day-and-a-minute",
     ),
+    pytest.param("draft_one_per_user_form", _draft_twice, id="draft-twice-for-one-form"),
 ]
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from casework import forms, services
+from casework.conflicts import CONFLICT_MESSAGE
 from casework.models import (
     DeliveryMode,
     Intervention,
@@ -1080,8 +1081,11 @@ def test_edit_with_a_stale_version_is_refused(client, worker_a, guarantor, logge
     )
 
     logged.refresh_from_db()
-    assert response.context["form"].non_field_errors() == [str(services.STALE_VERSION)]
-    assert escape(str(services.STALE_VERSION)) in response.text
+    assert response.context["form"].non_field_errors() == [str(CONFLICT_MESSAGE)]
+    assert escape(str(CONFLICT_MESSAGE)) in response.text
+    assert [(f.name, f.yours, f.theirs) for f in response.context["conflict"].fields] == [
+        ("record", "Pracovnice.", "Garant.")
+    ]
     assert "Pracovnice." in response.text
     assert (logged.record, logged.version) == ("Garant.", 2)
 

@@ -204,7 +204,9 @@ def test_generated_report_visible_to(all_projects, personas, persona, expected):
 
 # --- Logged out: every screen sends the visitor to the login page ---------------------------
 
-PUBLIC = {"login", "logout"}
+# The service worker and the offline page are the same for everyone and carry no personal data.
+# The health check answers load balancers: no sign-in, no personal data (tests/deploy).
+PUBLIC = {"login", "logout", "service_worker", "offline", "health"}
 
 
 def _login_required_urls():
@@ -261,6 +263,8 @@ def test_login_required_list_covers_every_screen():
         "debts:debt_status_change",
         "debts:detail",
         "debts:outcome_create",
+        "draft_discard",
+        "draft_save",
         "home",
         "housing:assess",
         "housing:change",

@@ -1,4 +1,4 @@
-"""The Czech catalog is complete, and the interface really speaks Czech and English."""
+"""Both catalogs are complete, and the interface really speaks Czech and English."""
 
 import re
 from pathlib import Path
@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-CATALOG = Path(settings.BASE_DIR) / "locale" / "cs" / "LC_MESSAGES" / "django.po"
+LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
 def po_entries(path: Path) -> list[dict]:
@@ -32,8 +32,11 @@ def po_entries(path: Path) -> list[dict]:
     return [e for e in entries if e["strings"].get("msgid")]
 
 
-def test_every_czech_message_is_translated_and_none_is_fuzzy():
-    entries = po_entries(CATALOG)
+@pytest.mark.parametrize("language", ["cs", "en"])
+def test_every_message_is_translated_and_none_is_fuzzy(language):
+    # The English catalog repeats the English source strings: an empty msgstr there would
+    # still show English, but a complete catalog is what tells a new string was reviewed.
+    entries = po_entries(LOCALE / language / "LC_MESSAGES" / "django.po")
     untranslated = [
         e["strings"]["msgid"]
         for e in entries
@@ -44,6 +47,19 @@ def test_every_czech_message_is_translated_and_none_is_fuzzy():
     assert len(entries) > 500
     assert untranslated == []
     assert fuzzy == []
+
+
+def test_czech_plurals_have_three_forms():
+    entries = po_entries(LOCALE / "cs" / "LC_MESSAGES" / "django.po")
+    plurals = [e for e in entries if "msgid_plural" in e["strings"]]
+
+    assert plurals
+    assert [
+        e["strings"]["msgid"]
+        for e in plurals
+        if sorted(k for k in e["strings"] if k.startswith("msgstr"))
+        != ["msgstr[0]", "msgstr[1]", "msgstr[2]"]
+    ] == []
 
 
 @pytest.mark.django_db

@@ -618,8 +618,8 @@ def test_case_file_query_count(
     # session, user, client, its assignments and their workers, consents, roles (navigation),
     # household members, participant status and disadvantage codes, timeline (rows,
     # participants, workers, topics), debt summary, housing situation, latest assessment,
-    # plans and their goals, open tasks, documents.
-    with django_assert_num_queries(21):
+    # plans and their goals, open tasks, documents; the access event (one INSERT).
+    with django_assert_num_queries(22):
         response = client.get(reverse("clients:detail", args=[client_a.pk]))
 
     case = response.context["case"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from casework.conflicts import CONFLICT_MESSAGE
 from casework.validators import INVALID_BIRTH_NUMBER, INVALID_POSTCODE
 from clients import forms, services
 from clients.models import (
@@ -24,7 +25,6 @@ from clients.models import (
     Relationship,
 )
 from clients.queries import ENTRY_FIELD_LABELS
-from clients.services import CLIENT_CHANGED_MEANWHILE
 from tests.factories import (
     ClientFactory,
     ConsentFactory,
@@ -602,10 +602,9 @@ def test_concurrent_edit_is_refused_and_keeps_the_input(client, worker_a, client
     response = client.post(reverse("clients:edit", args=[client_a.pk]), loaded)
 
     client_a.refresh_from_db()
-    errors = response.context["form"].non_field_errors()
-    assert len(errors) == 1
-    expected_start = str(CLIENT_CHANGED_MEANWHILE).split("%(time)s")[0]
-    assert errors[0].startswith(expected_start)
+    assert response.context["form"].non_field_errors() == [str(CONFLICT_MESSAGE)]
+    rows = {row.name: (row.yours, row.theirs) for row in response.context["conflict"].fields}
+    assert rows["phone"] == ("+420 600 000 222", "+420 777 000 000")
     assert 'value="+420 600 000 222"' in response.text
     assert (client_a.phone, client_a.version) == ("+420 777 000 000", 2)
 
@@ -828,9 +827,7 @@ def test_concurrent_enrolment_edit_is_refused(client, worker_a, client_a):
     response = client.post(reverse("clients:enrolment_edit", args=[enrolment.pk]), loaded)
 
     enrolment.refresh_from_db()
-    assert response.context["form"].non_field_errors() == [
-        str(services.ENROLMENT_CHANGED_MEANWHILE)
-    ]
+    assert response.context["form"].non_field_errors() == [str(CONFLICT_MESSAGE)]
     assert 'value="2021-01-31"' in response.text
     assert enrolment.exit_date is None
 

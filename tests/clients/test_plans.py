@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casework.conflicts import CONFLICT_MESSAGE
 from clients import forms, services, views
 from clients.models import GoalStatus, IndividualPlan, PlanGoal, PlanStatus
 from tests.factories import (
@@ -370,7 +371,7 @@ def test_plan_edit_refused_when_changed_meanwhile(client, plan_a, worker_a):
         ),
     )
 
-    assert response.context["form"].non_field_errors() == [str(services.PLAN_CHANGED_MEANWHILE)]
+    assert response.context["form"].non_field_errors() == [str(CONFLICT_MESSAGE)]
     assert 'value="Moje změna"' in response.text
     plan_a.refresh_from_db()
     assert (plan_a.version, plan_a.next_meeting_note, plan_a.review_due) == (

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clients import forms, services, views
+from casework.conflicts import CONFLICT_MESSAGE
+from clients import forms, views
 from clients.models import Task
 from tests.factories import CaseAssignmentFactory, MembershipFactory, TaskFactory, UserFactory
 
@@ -512,7 +513,7 @@ def test_edit_refused_when_changed_meanwhile(client, worker_a, task_a):
     )
 
     task_a.refresh_from_db()
-    assert response.context["form"].non_field_errors() == [str(services.TASK_CHANGED_MEANWHILE)]
+    assert response.context["form"].non_field_errors() == [str(CONFLICT_MESSAGE)]
     assert 'value="Moje verze"' in response.text
     assert (task_a.title, task_a.version) == ("Změněno jinde", 2)
 

@@ -10,12 +10,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from casework.conflicts import CONFLICT_MESSAGE
+from casework.pdf import STATIC_BASE, AssetRefused, StaticOnlyFetcher
 from debts.feasibility import debt_relief_feasibility
 from debts.forms import NEGATIVE_AMOUNT
 from debts.models import BudgetLine, DebtAnalysis
-from casework.pdf import STATIC_BASE, AssetRefused, StaticOnlyFetcher
 from debts.queries import budget_by_member, budget_totals, parameters_valid_on
-from debts.services import ANALYSIS_CHANGED_MEANWHILE, analysis_feasibility
+from debts.services import analysis_feasibility
 from tests.factories import DebtAnalysisFactory, DebtCaseFactory, DebtFactory
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +214,7 @@ def test_editing_an_analysis_changed_meanwhile_is_refused(client, worker_a, case
         reverse("debts:analysis_edit", args=[analysis.pk]), _analysis_data(version="2")
     )
 
-    assert response.context["form"].non_field_errors() == [str(ANALYSIS_CHANGED_MEANWHILE)]
+    assert response.context["form"].non_field_errors() == [str(CONFLICT_MESSAGE)]
     assert analysis.lines.count() == 0
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from casework.conflicts import CONFLICT_MESSAGE
 from debts.forms import (
     CREDITOR_MISSING,
     DATE_IN_FUTURE,
@@ -25,7 +26,7 @@ from debts.models import (
     InformationSource,
     OutcomeKind,
 )
-from debts.services import DEBT_CHANGED_MEANWHILE, STATUS_BEFORE_LAST_CHANGE, STATUS_UNCHANGED
+from debts.services import STATUS_BEFORE_LAST_CHANGE, STATUS_UNCHANGED
 from tests.factories import (
     ClientFactory,
     CreditorFactory,
@@ -275,7 +276,7 @@ def test_editing_a_debt_changed_meanwhile_is_refused(client, worker_a, case_a):
     response = client.post(reverse("debts:debt_edit", args=[debt.pk]), data)
 
     debt.refresh_from_db()
-    assert response.context["form"].non_field_errors() == [str(DEBT_CHANGED_MEANWHILE)]
+    assert response.context["form"].non_field_errors() == [str(CONFLICT_MESSAGE)]
     assert response.context["form"].data["principal"] == "8000.00"
     assert debt.principal == Decimal("10000.00")
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from casework.conflicts import CONFLICT_MESSAGE
 from housing import forms, services
 from housing.models import (
     BenefitType,
@@ -254,7 +255,8 @@ def test_housing_change_of_a_stale_version_is_refused_without_a_new_landlord(
         ),
     )
 
-    assert response.context["form"].non_field_errors() == [str(services.SITUATION_CHANGED)]
+    assert response.context["form"].non_field_errors() == [str(CONFLICT_MESSAGE)]
+    assert response.context["conflict"] is not None
     assert (HousingSituation.objects.count(), Landlord.objects.count()) == (1, 0)
 
 

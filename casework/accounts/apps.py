@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "casework.accounts"
+    label = "accounts"
+    verbose_name = _("Sign-in security")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from casework.accounts import sessions
+
+        user_logged_in.connect(sessions.start, dispatch_uid="accounts_start_session")

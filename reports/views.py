@@ -1,0 +1,229 @@
+"""Report screens: generated reports, the generate form, progress, download, indicators.
+
+Access: ``GeneratedReport.objects.visible_to`` decides which reports a user sees (a report
+outside it is a 404); the indicator screens belong to the project's guarantors and admins (a
+worker of the project gets 403, anyone else 404). Every download goes through
+``_record_download``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from casework.models import Locality, Project
+from clients.queries import ENTRY_FIELD_LABELS
+from reports import queries
+from reports.forms import GenerateReportForm, IndicatorPeriodForm
+from reports.models import GeneratedReport, ReportStatus
+from reports.tasks import generate_report
+
+REPORT_PAGE_SIZE = 25
+DRILLDOWN_PAGE_SIZE = 50
+
+
+def _record_download(request, report: GeneratedReport) -> None:
+    """The one place every download of a generated report passes through (the audit trail)."""
+    GeneratedReport.objects.filter(pk=report.pk).update(
+        download_count=F("download_count") + 1, last_downloaded_at=timezone.now()
+    )
+
+
+@login_required
+@require_GET
+def report_list(request):
+    """The generated reports the user may see, newest first."""
+    reports = (
+        GeneratedReport.objects.visible_to(request.user)
+        .select_related("project", "created_by")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(reports, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number),
+            # The indicator screens of the projects the user manages.
+            "managed_projects": Project.objects.managed_by(request.user).order_by("name"),
+        },
+    )
+
+
+@login_required
+def report_generate(request):
+    """Choose a report, project, period, format (and locality); queue it for the worker."""
+    form = GenerateReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report = GeneratedReport.objects.create(
+            project=data["project"],
+            kind=data["kind"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            file_format=data["file_format"],
+            parameters=data["parameters"],
+            language=translation.get_language() or "cs",
+            created_by=request.user,
+        )
+        # Only the id goes into the queue: no personal data in task arguments.
+        generate_report.enqueue(report.pk)
+        return redirect("reports:status", pk=report.pk)
+    return render(request, "reports/report_generate.html", {"form": form})
+
+
+def _get_report(request, pk: int) -> GeneratedReport:
+    return get_object_or_404(
+        GeneratedReport.objects.visible_to(request.user).select_related("project", "created_by"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def report_status(request, pk: int):
+    """A report's parameters and its progress bar, then its download link."""
+    report = _get_report(request, pk)
+    parameters = report.parameters or {}
+    locality = (
+        Locality.objects.filter(pk=parameters["locality"]).first()
+        if parameters.get("locality")
+        else None
+    )
+    worker = (
+        get_user_model().objects.filter(pk=parameters["worker"]).first()
+        if parameters.get("worker")
+        else None
+    )
+    return render(
+        request,
+        "reports/report_status.html",
+        {"report": report, "locality": locality, "worker": worker},
+    )
+
+
+@login_required
+@require_GET
+def report_progress(request, pk: int):
+    """The progress fragment the status page polls (htmx) until the report is ready.
+
+    Opened without htmx (a bookmark, no JavaScript), it is the whole status page.
+    """
+    if not request.htmx:
+        response = report_status(request, pk)
+    else:
+        report = _get_report(request, pk)
+        response = render(request, "reports/report_status.html#progress", {"report": report})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_GET
+def report_download(request, pk: int):
+    """The finished file, named ``<kind>-<project code>-<start>-<end>.<format>``."""
+    report = _get_report(request, pk)
+    if report.status != ReportStatus.DONE or not report.file:
+        raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    _record_download(request, report)
+    return FileResponse(handle, as_attachment=True, filename=report.download_name)
+
+
+# --- The indicator screens --------------------------------------------------------------------
+
+
+def _managed_project(user, pk: int) -> Project:
+    """A project the user manages: 404 with no role in it, 403 when they only work in it."""
+    project = get_object_or_404(Project.objects.visible_to(user), pk=pk)
+    if not Project.objects.managed_by(user).filter(pk=project.pk).exists():
+        raise PermissionDenied
+    return project
+
+
+@login_required
+@require_GET
+def indicator_table(request, pk: int):
+    """The project's indicators in a period: target, in the period, cumulative, % of target."""
+    project = _managed_project(request.user, pk)
+    form = IndicatorPeriodForm(request.GET, project=project, today=timezone.localdate())
+    period = form.period()
+    table = None
+    if period is not None:
+        table = queries.indicator_table(project, start=period[0], end=period[1])
+    return render(
+        request,
+        "reports/indicator_table.html",
+        {
+            "project": project,
+            "form": form,
+            "table": table,
+            "figures": [
+                (key, queries.FIGURE_LABELS[key], table.figures[key])
+                for key in queries.ENGINE_FIGURES
+            ]
+            if table
+            else [],
+            "period_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def indicator_detail(request, pk: int, code: str):
+    """Who counts in one indicator (or engine figure) and why; who is missing what."""
+    project = _managed_project(request.user, pk)
+    name = queries.INDICATOR_CODES.get(queries.normalise_code(code))
+    if name is None and code not in queries.ENGINE_FIGURES:
+        raise Http404
+    indicator = next(
+        (
+            i
+            for i in project.indicators.all()
+            if queries.normalise_code(i.code) == queries.normalise_code(code)
+        ),
+        None,
+    )
+    form = IndicatorPeriodForm(request.GET, project=project, today=timezone.localdate())
+    period = form.period()
+    page = None
+    if period is not None:
+        rows = queries.indicator_drilldown(project, code, period[1])
+        page = Paginator(rows, DRILLDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+        for row in page.object_list:
+            if "missing_fields" in row:
+                row["missing_labels"] = [ENTRY_FIELD_LABELS[f] for f in row["missing_fields"]]
+                # Hours and minutes, not rounded hours: 39 h 59 min must not read as 40 h.
+                hours, minutes = divmod(row["support_minutes"], 60)
+                row["support_hm"] = f"{hours}\u00a0h {minutes:02d}\u00a0min"
+                row["counts_in_period"] = bool(
+                    row["is_participant"] and row["crossed_on"] and row["crossed_on"] >= period[0]
+                )
+    return render(
+        request,
+        "reports/indicator_detail.html",
+        {
+            "project": project,
+            "code": code,
+            "name": name,
+            "title": indicator.name if indicator else queries.FIGURE_LABELS.get(code, code),
+            "form": form,
+            "period": period,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number) if page else [],
+            "is_documents": name == "output_documents",
+        },
+    )

@@ -1,0 +1,71 @@
+"""User journeys in a real browser, as the people who use Casework go through them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from casework.models import Intervention, KeyActivity
+from clients.models import Task
+from tests.browser.conftest import PASSWORD, log_in, screenshot
+from tests.factories import KeyActivityFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def cs(message: str) -> str:
+    """The Czech text the browser shows for an English message id."""
+    with translation.override("cs"):
+        return translation.gettext(message)
+
+
+@pytest.fixture
+def field_worker(project, worker_a, client_a):
+    """worker_a with a password, in a project that is running today, with KA 03."""
+    worker_a.set_password(PASSWORD)
+    worker_a.save()
+    today = dt.date.today()
+    project.start_date, project.end_date = (
+        today - dt.timedelta(days=200),
+        today + dt.timedelta(days=200),
+    )
+    project.save()
+    KeyActivityFactory(project=project, code="KA 03", name="Individuální práce s klienty")
+    return worker_a
+
+
+def test_worker_on_a_phone_finds_a_client_and_logs_a_visit_with_a_follow_up(
+    phone, field_worker, client_a
+):
+    log_in(phone, field_worker.username)
+    screenshot(phone, "worker-01-today")
+
+    phone.goto("/clients/")
+    search = phone.get_by_role("searchbox").first
+    search.fill("adamkova")  # typed without diacritics: Adámková
+    phone.get_by_role("link", name="Adámková").first.wait_for()
+    screenshot(phone, "worker-02-client-search")
+    phone.get_by_role("link", name="Adámková").first.click()
+    phone.wait_for_url(f"**/clients/{client_a.pk}/")
+    screenshot(phone, "worker-03-case-file")
+
+    phone.get_by_role("link", name=cs("Log a visit")).first.click()
+    ka03 = KeyActivity.objects.get(code="KA 03")
+    phone.get_by_label(cs("Key activity")).select_option(value=str(ka03.pk))
+    phone.locator("label", has_text="30 min").click()
+    phone.locator("summary.more-toggle").click()
+    phone.get_by_label(cs("Follow-up task")).fill("Zavolat na úřad práce")
+    due = dt.date.today() + dt.timedelta(days=7)
+    phone.get_by_label(cs("Due"), exact=True).fill(due.isoformat())
+    screenshot(phone, "worker-04-visit-form")
+    phone.get_by_role("button", name=cs("Save"), exact=True).click()
+    phone.wait_for_load_state("domcontentloaded")
+    screenshot(phone, "worker-05-saved")
+
+    visit = Intervention.objects.get(participants__client=client_a)
+    assert visit.duration_minutes == 30
+    assert visit.key_activity.code == "KA 03"
+    task = Task.objects.get(client=client_a)
+    assert (task.title, task.due_date, task.owner) == ("Zavolat na úřad práce", due, field_worker)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 
 from casework.models import Intervention, KeyActivity
 from clients.models import Task
@@ -36,7 +37,7 @@ def field_worker(project, worker_a, client_a):
     return worker_a
 
 
-def test_worker_on_a_phone_finds_a_client_and_logs_a_visit_with_a_follow_up(
+def test_worker_on_a_phone_finds_a_client_logs_visits_and_one_goes_out_after_being_offline(
     phone, field_worker, client_a
 ):
     log_in(phone, field_worker.username)
@@ -69,3 +70,24 @@ def test_worker_on_a_phone_finds_a_client_and_logs_a_visit_with_a_follow_up(
     assert visit.key_activity.code == "KA 03"
     task = Task.objects.get(client=client_a)
     assert (task.title, task.due_date, task.owner) == ("Zavolat na úřad práce", due, field_worker)
+
+    # Offline in the field: the form is open, the signal goes.
+    phone.goto(f"/interventions/new/?client={client_a.pk}")
+    phone.get_by_label(cs("Key activity")).select_option(value=str(ka03.pk))
+    phone.locator("label", has_text="30 min").click()
+    phone.context.set_offline(True)
+    phone.get_by_label(cs("Record")).fill("Druhá návštěva, bez signálu")
+    phone.get_by_role("button", name=cs("Save"), exact=True).click()
+    status = phone.locator("[data-draft-status]")
+    expect(status).to_have_attribute("data-draft-state", "pending")
+    expect(status).to_contain_text(cs("Not sent yet"))
+    screenshot(phone, "worker-06-offline-not-sent")
+    assert Intervention.objects.filter(participants__client=client_a).count() == 1
+
+    # The signal returns: the form goes out by itself, exactly once.
+    with phone.expect_navigation():
+        phone.context.set_offline(False)
+    screenshot(phone, "worker-07-back-online-sent")
+    visits = Intervention.objects.filter(participants__client=client_a)
+    assert visits.count() == 2
+    assert visits.filter(record="Druhá návštěva, bez signálu").count() == 1

@@ -10,8 +10,29 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Locality, Project, ReportingPeriod
 from casework.roles import Role
+from clients.models import Client
 from reports.models import ReportKind
 from reports.registry import load_builders
+
+# The reports each optional parameter applies to (the builders read the same keys).
+MOMENT_KINDS = (ReportKind.MONITORING_SHEETS,)
+PARTICIPANTS_ONLY_KINDS = (
+    ReportKind.MONITORING_SHEETS,
+    ReportKind.ISESF_PERSONS,
+    ReportKind.ISESF_SUPPORTS,
+)
+CLIENT_KINDS = (ReportKind.EVIDENCE_PACK,)
+
+
+class Moment:
+    ENTRY = "entry"
+    EXIT = "exit"
+
+    CHOICES = (
+        ("", "---------"),
+        (ENTRY, _("At entry into the project")),
+        (EXIT, _("At exit from the project")),
+    )
 
 
 class PeriodChoice:
@@ -105,6 +126,29 @@ class GenerateReportForm(PeriodFields):
         required=False,
         help_text=_("For a report about one worker's work (timesheets); empty: the whole team."),
     )
+    moment = forms.ChoiceField(
+        label=_("Monitoring sheets"),
+        choices=Moment.CHOICES,
+        required=False,
+        help_text=_(
+            "For monitoring sheets only: the persons who entered the project in the period "
+            "or those who left it."
+        ),
+    )
+    participants_only = forms.BooleanField(
+        label=_("Participants only"),
+        required=False,
+        help_text=_(
+            "For monitoring sheets and the IS ESF 21+ exports: only the persons who are "
+            "participants at the end of the period."
+        ),
+    )
+    client_code = forms.CharField(
+        label=_("Client code"),
+        max_length=20,
+        required=False,
+        help_text=_("For the evidence pack only: the code of a client enrolled in the project."),
+    )
 
     field_order = [
         "kind",
@@ -116,6 +160,9 @@ class GenerateReportForm(PeriodFields):
         "file_format",
         "locality",
         "worker",
+        "moment",
+        "participants_only",
+        "client_code",
     ]
 
     def __init__(self, *args, user, **kwargs):
@@ -204,8 +251,67 @@ class GenerateReportForm(PeriodFields):
                 self.add_error("worker", _("The worker does not work in this project."))
             else:
                 parameters["worker"] = worker.pk
+        self._clean_kind_options(kind, project, cleaned, parameters)
         cleaned["parameters"] = parameters
         return cleaned
+
+    def _clean_kind_options(self, kind, project, cleaned, parameters) -> None:
+        """Moment, participants only and client: only for the reports that read them."""
+        moment = cleaned.get("moment")
+        if kind in MOMENT_KINDS:
+            if not moment:
+                self.add_error(
+                    "moment", _("Choose whether the sheets are for the entry or the exit.")
+                )
+            else:
+                parameters["moment"] = moment
+        elif moment:
+            self.add_error("moment", _("Only monitoring sheets are made at entry or exit."))
+        participants_only = bool(cleaned.get("participants_only"))
+        if kind in PARTICIPANTS_ONLY_KINDS:
+            parameters["participants_only"] = participants_only
+        elif participants_only:
+            self.add_error(
+                "participants_only",
+                _(
+                    "Only monitoring sheets and the IS ESF 21+ exports can be limited to "
+                    "participants."
+                ),
+            )
+        code = (cleaned.get("client_code") or "").strip()
+        if kind in CLIENT_KINDS:
+            if not code:
+                self.add_error(
+                    "client_code", _("Enter the code of the client the evidence pack is about.")
+                )
+                return
+            client = self._client_by_code(project, code)
+            if client is None:
+                self.add_error(
+                    "client_code",
+                    _("None of the clients you may see has the code %(code)s.") % {"code": code},
+                )
+            elif not client.enrolments.filter(project=project).exists():
+                self.add_error(
+                    "client_code",
+                    _("The client %(code)s is not enrolled in this project.")
+                    % {"code": client.code},
+                )
+            else:
+                # Only the id: no names in the report's parameters.
+                parameters["client"] = client.pk
+        elif code:
+            self.add_error("client_code", _("Only the evidence pack is about one client."))
+
+    def _client_by_code(self, project: Project, code: str) -> Client | None:
+        """A client of the project's organisation the user may see, by code (any letter case)."""
+        matches = list(
+            Client.objects.visible_to(self.user)
+            .filter(organisation_id=project.organisation_id, code__iexact=code)
+            .order_by("pk")[:2]
+        )
+        exact = [client for client in matches if client.code == code]
+        return (exact or matches or [None])[0]
 
 
 class IndicatorPeriodForm(PeriodFields):

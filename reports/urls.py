@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/download/", views.report_download, name="download"),
     path("projects/<int:pk>/indicators/", views.indicator_table, name="indicators"),
     path(
+        "projects/<int:pk>/export-blockers/",
+        views.export_blockers,
+        name="export_blockers",
+    ),
+    path(
         "projects/<int:pk>/indicators/<str:code>/",
         views.indicator_detail,
         name="indicator_detail",

@@ -1,9 +1,10 @@
 """Report screens: generated reports, the generate form, progress, download, indicators.
 
 Access: ``GeneratedReport.objects.visible_to`` decides which reports a user sees (a report
-outside it is a 404); the indicator screens belong to the project's guarantors and admins (a
-worker of the project gets 403, anyone else 404). Every download goes through
-``_record_download``.
+outside it is a 404); the indicator screens and the list of persons not yet exportable to
+IS ESF 21+ belong to the project's guarantors and admins (a worker of the project gets 403,
+anyone else 404). Every download goes through ``_record_download``, which also writes the
+access event of the audit trail.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from casework.audit.events import record_access
+from casework.audit.models import AccessAction
 from casework.models import Locality, Project
+from clients.models import Client
 from clients.queries import ENTRY_FIELD_LABELS
-from reports import queries
-from reports.forms import GenerateReportForm, IndicatorPeriodForm
+from reports import isesf, queries
+from reports.forms import GenerateReportForm, IndicatorPeriodForm, Moment
 from reports.models import GeneratedReport, ReportStatus
 from reports.tasks import generate_report
 
@@ -35,6 +39,7 @@ def _record_download(request, report: GeneratedReport) -> None:
     GeneratedReport.objects.filter(pk=report.pk).update(
         download_count=F("download_count") + 1, last_downloaded_at=timezone.now()
     )
+    record_access(request, AccessAction.DOWNLOAD_REPORT, obj=report)
 
 
 @login_required
@@ -104,10 +109,26 @@ def report_status(request, pk: int):
         if parameters.get("worker")
         else None
     )
+    # The code of the evidence pack's client, only when the viewer may still see the client.
+    client_code = (
+        Client.objects.visible_to(request.user)
+        .filter(pk=parameters["client"])
+        .values_list("code", flat=True)
+        .first()
+        if parameters.get("client")
+        else None
+    )
     return render(
         request,
         "reports/report_status.html",
-        {"report": report, "locality": locality, "worker": worker},
+        {
+            "report": report,
+            "locality": locality,
+            "worker": worker,
+            "moment": dict(Moment.CHOICES[1:]).get(parameters.get("moment")),
+            "participants_only": parameters.get("participants_only"),
+            "client_code": client_code,
+        },
     )
 
 
@@ -226,4 +247,21 @@ def indicator_detail(request, pk: int, code: str):
             "page_numbers": page.paginator.get_elided_page_range(page.number) if page else [],
             "is_documents": name == "output_documents",
         },
+    )
+
+
+@login_required
+@require_GET
+def export_blockers(request, pk: int):
+    """The persons who cannot be exported to IS ESF 21+ for the period yet, and why."""
+    project = _managed_project(request.user, pk)
+    form = IndicatorPeriodForm(request.GET, project=project, today=timezone.localdate())
+    period = form.period()
+    rows = None
+    if period is not None:
+        rows = isesf.export_blockers(project, period[0], period[1])
+    return render(
+        request,
+        "reports/export_blockers.html",
+        {"project": project, "form": form, "period": period, "rows": rows},
     )

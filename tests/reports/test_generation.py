@@ -63,7 +63,6 @@ def line_of(text: str, start: str) -> list[str]:
     raise AssertionError(f"no line starts with {start!r}")
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_pdf_figures_read_back(project, known):
     report = make(project, "pdf")
     assert report.status == ReportStatus.DONE, report.error
@@ -82,7 +81,6 @@ def test_pdf_figures_read_back(project, known):
         assert re.search(r"\b\d+ ?/ ?\d+\s*$", page)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_pdf_of_one_locality_suppresses_small_numbers(project, known):
     report = make(project, "pdf", locality=known["L2"].pk)
     text = "\n".join(pdf_pages(report))

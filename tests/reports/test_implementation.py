@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import shutil
 from decimal import Decimal
 
 import openpyxl
@@ -173,7 +172,6 @@ def test_xlsx_reads_back_with_three_sheets(data):
     assert persons["Krátká"][4] == "no"
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler-utils)")
 def test_pdf_shows_the_table_and_the_narrative(data):
     with translation.override("en"):
         content = build_implementation(_report(data, "pdf"), lambda p: None)

@@ -29,7 +29,6 @@ from tests.factories import (
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler-utils)"),
 ]
 
 PERIOD_START = dt.date(2021, 1, 1)

@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from casework.audit.models import AccessAction, AccessEvent
 from reports.models import GeneratedReport, ReportStatus
 from reports.registry import REGISTRY, ReportSpec
 from reports.tasks import run_report
@@ -340,3 +341,90 @@ def test_manager_may_narrow_a_worker_report_to_one_worker(
     response = generate(client, project=project.pk, worker=other_guarantor.pk, **common)
     assert "worker" in response.context["form"].errors
     assert GeneratedReport.objects.count() == 1
+
+
+def test_download_records_one_access_event(client, guarantor, project):
+    report = GeneratedReportFactory(
+        project=project, created_by=guarantor, status=ReportStatus.DONE, file_format="csv"
+    )
+    report.file.save("whatever.csv", ContentFile(b"a;b\r\n"), save=True)
+    client.force_login(guarantor)
+    response = client.get(reverse("reports:download", args=[report.pk]))
+    assert b"".join(response.streaming_content) == b"a;b\r\n"
+    event = AccessEvent.objects.get()
+    assert (event.user_id, event.action, event.project_id, event.client_id) == (
+        guarantor.pk,
+        AccessAction.DOWNLOAD_REPORT,
+        project.pk,
+        None,
+    )
+    assert (event.object_type, event.object_id) == ("reports.generatedreport", str(report.pk))
+
+
+def test_a_refused_download_records_nothing(client, guarantor, project):
+    report = GeneratedReportFactory(project=project, created_by=guarantor)  # still queued
+    client.force_login(guarantor)
+    assert client.get(reverse("reports:download", args=[report.pk])).status_code == 404
+    assert not AccessEvent.objects.exists()
+
+
+# --- Who cannot be exported to IS ESF 21+ ---------------------------------------------------
+
+
+def test_export_blockers_list_who_and_why(client, guarantor, project):
+    blocked = participant(project, labour=None)
+    ready = participant(project)
+    client.force_login(guarantor)
+    url = reverse("reports:export_blockers", args=[project.pk])
+    response = client.get(url, {"period_choice": "cumulative"})
+    assert [c for c, _ in response.context["rows"]] == [blocked.client]
+    page = response.content.decode()
+    assert reverse("clients:detail", args=[blocked.client_id]) in page
+    assert reverse("clients:detail", args=[ready.client_id]) not in page
+    assert "missing entry data: labour-market status" in page
+    # Nobody blocked: said so.
+    response = client.get(
+        url, {"period_choice": "custom", "date_from": "2019-01-01", "date_to": "2019-12-31"}
+    )
+    assert response.context["rows"] == []
+    assert "Every person with valid support in the period can be exported." in (
+        response.content.decode()
+    )
+
+
+def test_export_blockers_period_errors_keep_the_input(client, guarantor, project):
+    client.force_login(guarantor)
+    url = reverse("reports:export_blockers", args=[project.pk])
+    response = client.get(url, {"period_choice": "custom", "date_from": "2021-02-01"})
+    assert response.context["rows"] is None
+    assert response.context["form"].errors["date_to"] == ["Enter the last day of the range."]
+    assert 'value="2021-02-01"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("worker_a", 403), ("other_guarantor", 404), ("admin_user", 200)]
+)
+def test_export_blockers_belong_to_the_managers(request, client, project, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("reports:export_blockers", args=[project.pk])
+    assert client.get(url, {"period_choice": "cumulative"}).status_code == status
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_export_blockers_query_count(client, guarantor, project, django_assert_num_queries, count):
+    for _ in range(count):
+        participant(project, labour=None)
+    participant(project)
+    client.force_login(guarantor)
+    url = reverse("reports:export_blockers", args=[project.pk])
+    # Session, user, project, managed check, the periods (default, then the select's options),
+    # the blockers' three queries, the roles of the nav.
+    with django_assert_num_queries(10):
+        response = client.get(url, {"period_choice": "cumulative"})
+    assert len(response.context["rows"]) == count
+
+
+def test_report_list_links_the_export_blockers(client, guarantor, project):
+    client.force_login(guarantor)
+    page = client.get(reverse("reports:list")).content.decode()
+    assert reverse("reports:export_blockers", args=[project.pk]) in page

@@ -159,6 +159,13 @@ if DATABASE_POOLER == "pgbouncer":
     for _database in DATABASES.values():
         _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
         _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+else:
+    # The indicator and board queries repeat correlated subqueries per enrolment; their cost
+    # estimate crosses the JIT threshold and compiling takes longer than running them
+    # (1.2 of 1.8 s on the dashboard at seed_demo --scale 10). PgBouncer does not pass
+    # startup options: there, `ALTER ROLE <app role> SET jit = off` does the same.
+    for _database in DATABASES.values():
+        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------

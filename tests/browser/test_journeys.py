@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from casework.models import Intervention, KeyActivity
 from clients.models import Task
 from tests.browser.conftest import PASSWORD, log_in, screenshot
-from tests.factories import KeyActivityFactory
+from tests.factories import DeliveryModeFactory, KeyActivityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,6 +34,9 @@ def field_worker(project, worker_a, client_a):
     )
     project.save()
     KeyActivityFactory(project=project, code="KA 03", name="Individuální práce s klienty")
+    # Reference rows from the data migrations do not survive an earlier transactional test's
+    # flush; the form's default delivery mode must be there.
+    DeliveryModeFactory()
     return worker_a
 
 

@@ -71,9 +71,11 @@ def test_guarantor_reviews_the_board_reassigns_a_client_and_signs_off_a_plan(
 
     current = CaseAssignment.objects.get(client=client_a, ended_on__isnull=True)
     assert current.worker == worker_b
-    assert CaseAssignment.objects.filter(client=client_a, worker=worker_a).exclude(
-        ended_on=None
-    ).exists()  # the previous key worker stays in the history
+    assert (
+        CaseAssignment.objects.filter(client=client_a, worker=worker_a)
+        .exclude(ended_on=None)
+        .exists()
+    )  # the previous key worker stays in the history
 
     desktop.goto(f"/clients/plans/{plan.pk}/")
     desktop.get_by_role("button", name=cs("Sign off the plan")).click()

@@ -38,6 +38,7 @@ ROWS = {
     "reports:download": Row(url("reports:download", "report"), PROJECT_REPORT),
     "reports:indicators": Row(url("reports:indicators", "project"), MANAGED_PROJECT),
     "reports:indicator_detail": Row(_indicator_detail, MANAGED_PROJECT),
+    "reports:export_blockers": Row(url("reports:export_blockers", "project"), MANAGED_PROJECT),
 }
 
 

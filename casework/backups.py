@@ -24,8 +24,9 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
+import dj_database_url
 import psycopg
 import psycopg.sql
 from django.conf import settings
@@ -69,15 +70,17 @@ class Target:
 
     @classmethod
     def from_url(cls, url: str) -> Target:
-        parts = urlsplit(url)
-        if parts.scheme not in ("postgres", "postgresql"):
-            raise BackupError(f"Not a PostgreSQL URL: {parts.scheme}://…")
+        # dj-database-url, as the settings do: a socket directory as host ("%2Fvar%2Frun…")
+        # keeps its case and slashes.
+        if urlsplit(url).scheme not in ("postgres", "postgresql"):
+            raise BackupError(f"Not a PostgreSQL URL: {urlsplit(url).scheme}://…")
+        db = dj_database_url.parse(url)
         return cls(
-            name=unquote(parts.path.lstrip("/")),
-            user=unquote(parts.username or ""),
-            password=unquote(parts.password or ""),
-            host=unquote(parts.hostname or "") if parts.hostname else "",
-            port=str(parts.port or ""),
+            name=db.get("NAME") or "",
+            user=db.get("USER") or "",
+            password=db.get("PASSWORD") or "",
+            host=db.get("HOST") or "",
+            port=str(db.get("PORT") or ""),
         )
 
     def args(self) -> list[str]:

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import tarfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -62,7 +63,7 @@ def scratch_database():
 
 def _url(target: backups.Target) -> str:
     auth = target.user + (f":{target.password}" if target.password else "")
-    host = target.host or "localhost"
+    host = quote(target.host or "localhost", safe="")  # a socket directory is a path
     return f"postgres://{auth}@{host}:{target.port or 5432}/{target.name}"
 
 

@@ -10,6 +10,7 @@ import subprocess
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from reports.models import GeneratedReport, ReportStatus
 from reports.registry import REGISTRY, ReportError, ReportSpec
@@ -171,3 +172,14 @@ def test_queued_report_is_finished_by_the_worker_command(project, known):
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE, report.error
     assert read(report).decode("utf-8-sig").count("6 00 00") == 1
+
+
+@pytest.mark.parametrize(("language", "percent"), [("cs", "7,5 %"), ("en", "7.5 %")])
+def test_the_pdf_speaks_the_language_it_was_asked_in(project, known, language, percent):
+    report = make(project, "pdf", language=language)
+
+    text = "\n".join(pdf_pages(report))
+    with translation.override(language):
+        heading = translation.gettext("Indicator report")
+    assert heading in text
+    assert percent in line_of(text, "6 00 00")[-1]

@@ -34,6 +34,24 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class PrivatePagesMiddleware:
+    """Pages served to a signed-in user are personal: no browser or proxy may keep a copy.
+
+    A shared office computer's back button or disk cache must not show a client's case file
+    to the next person. Responses that chose their own caching keep it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
 class SessionSecurityMiddleware:
     """End idle and too old sessions; keep unverified sessions on the verification pages.
 

@@ -97,3 +97,14 @@ def test_security_headers(client):
     assert "geolocation=()" in response["Permissions-Policy"]
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_of_a_signed_in_user_are_not_kept_by_browsers_or_proxies(
+    client, worker_a, client_a, verified_login
+):
+    verified_login(worker_a)
+
+    case_file = client.get(reverse("clients:detail", args=[client_a.pk]))
+
+    assert case_file.status_code == 200
+    assert case_file["Cache-Control"] == "private, no-store"

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -253,7 +254,7 @@ def _validation_messages(error: ValidationError, columns: dict[str, str]) -> lis
     return [("", message) for message in error.messages]
 
 
-class Importer:
+class Importer(ABC):
     kind: str
     columns: list[L.Column]
 
@@ -282,11 +283,13 @@ class Importer:
                 plan.changes.append(change)
         return plan
 
+    @abstractmethod
     def prepare(self) -> None:
-        raise NotImplementedError
+        """Load what every row is checked against (code lists, existing records), once."""
 
+    @abstractmethod
     def plan_row(self, row: RowReader) -> Change | None:
-        raise NotImplementedError
+        """The change one row asks for, or None; problems go to ``row.error``."""
 
     def in_project(self, row: RowReader, column: str, day: dt.date | None) -> None:
         end = self.project.effective_end_date

@@ -49,9 +49,6 @@ class Conflict:
     version: int
     message: str = CONFLICT_MESSAGE
 
-    def __bool__(self) -> bool:  # a conflict exists even when every field happens to match
-        return True
-
 
 def is_stale(error: ValidationError) -> bool:
     """Whether ``error`` is a refusal because the record changed since it was loaded."""
@@ -184,19 +181,26 @@ def conflict_for(
     return conflict
 
 
-def add_refusal(form: forms.BaseForm, error: ValidationError, instance=None, **kwargs):
+def model_conflict(form: forms.BaseForm, stored: models.Model) -> Conflict:
+    """The form's input against ``stored`` field by field (``add_refusal``'s default)."""
+    return conflict_for(form, theirs=model_values(stored, form), version=stored.version)
+
+
+def add_refusal(
+    form: forms.BaseForm, error: ValidationError, instance=None, describe=model_conflict
+):
     """Attach a refused save to ``form``; a stale refusal of ``instance`` gets both versions.
 
     Returns the ``Conflict`` to show (``None`` for any other refusal, which is attached as it
     is). ``instance`` is read again from the database: the form has already written the
-    user's input onto its own copy. ``kwargs`` go to ``conflict_for``.
+    user's input onto its own copy. ``describe(form, stored)`` builds the ``Conflict`` for a
+    form whose fields do not map one to one onto the model.
     """
     if instance is None or instance.pk is None or not is_stale(error):
         form.add_error(None, error)
         return None
     stored = type(instance)._default_manager.get(pk=instance.pk)
-    kwargs.setdefault("theirs", model_values(stored, form))
-    conflict = conflict_for(form, version=stored.version, **kwargs)
+    conflict = describe(form, stored)
     form.add_error(None, conflict.message)
     return conflict
 

@@ -68,6 +68,11 @@ def session_key(request) -> str:
     return key
 
 
+def edit_key(pk: int) -> str:
+    """The draft key of the form that edits intervention ``pk`` (read back by ``_EDIT_KEY``)."""
+    return f"intervention-{pk}"
+
+
 def check_form_key(user, key: str) -> None:
     """404 unless ``key`` names a form ``user`` may fill in (the same rules as the form)."""
     if key == NEW_INTERVENTION:

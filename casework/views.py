@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from casework import board as board_queries
 from casework import dashboard as dashboard_queries
 from casework import drafts, queries, services
-from casework.conflicts import Conflict, conflict_for, is_stale
+from casework.conflicts import Conflict, add_refusal, conflict_for
 from casework.filters import InterventionFilter, OutreachFilter
 from casework.forms import BoardFilterForm, InterventionForm, OutreachForm, OutreachLinkForm
 from casework.models import Intervention, OutreachContact, Project
@@ -142,17 +142,13 @@ def intervention_edit(request, pk: int):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = InterventionForm(data, user=request.user, instance=intervention)
-    draft_key = f"intervention-{intervention.pk}"
+    draft_key = drafts.edit_key(intervention.pk)
     conflict = None
     if form.is_bound and form.is_valid():
         try:
             services.update_intervention(intervention, by=request.user, **form.service_kwargs())
         except ValidationError as error:
-            if is_stale(error):
-                conflict = intervention_conflict(form, Intervention.objects.get(pk=pk))
-                form.add_error(None, conflict.message)
-            else:
-                form.add_error(None, error)
+            conflict = add_refusal(form, error, intervention, describe=intervention_conflict)
         else:
             drafts.discard(request.user, draft_key)
             messages.success(request, _("Your changes have been saved."))

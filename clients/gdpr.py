@@ -376,7 +376,7 @@ def clients_past_retention(today: dt.date) -> models.QuerySet:
     return (
         Client.objects.filter(in_projects)
         .exclude(pk__in=Client.objects.filter(kept).values("pk"))
-        .exclude(first_name=ANONYMISED[: Client._meta.get_field("first_name").max_length])
+        .exclude(first_name=_placeholder(Client, "first_name"))
         .distinct()
         .order_by("pk")
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from casework.forms import DateInput
 from casework.models import Locality, Project, ReportingPeriod
 from casework.roles import Role
 from clients.models import Client
@@ -45,13 +46,6 @@ class PeriodChoice:
         (CUSTOM, _("Custom range")),
         (CUMULATIVE, _("Cumulative from the project start")),
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self):
-        super().__init__(format="%Y-%m-%d")
 
 
 class PeriodFields(forms.Form):

@@ -18,9 +18,7 @@ final report) is left out of both files and listed by ``export_blockers`` with t
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -36,6 +34,7 @@ from casework.models import InterventionParticipant, Project, ReportingPeriod
 from clients.models import Client, Enrolment
 from clients.queries import ENTRY_FIELD_LABELS
 from reports.queries import enrolments_at, missing_entry_fields_sql
+from reports.spreadsheets import csv_bytes
 
 # "Využití sociální práce": the specification of support for social work.
 SOCIAL_WORK_SPECIFICATION = "7.1"
@@ -131,12 +130,7 @@ def isesf_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     start like a formula (no negative numbers occur in these files), so the guard only ever
     touches free text a person typed (names, streets).
     """
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([isesf_cell(cell) for cell in row])
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
+    return csv_bytes(header, rows, cell=isesf_cell)
 
 
 # --- The data -----------------------------------------------------------------------------------

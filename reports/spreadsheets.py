@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 
 import xlsxwriter
 
@@ -31,7 +32,7 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]]) -> by
                     sheet.write_datetime(r, c, value, date_format)
                 elif isinstance(value, (int, float)) and not isinstance(value, bool):
                     sheet.write_number(r, c, value)
-                elif value is not None and type(value).__name__ == "Decimal":
+                elif isinstance(value, Decimal):
                     sheet.write_number(r, c, float(value))
                 else:
                     sheet.write_string(r, c, safe_cell(value))
@@ -40,11 +41,13 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]]) -> by
     return buffer.getvalue()
 
 
-def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
-    """CSV for Czech Excel: UTF-8 with BOM, ``;``, CRLF, formula-safe cells."""
+def csv_bytes(
+    header: Sequence, rows: Iterable[Sequence], *, cell: Callable[[object], str] = safe_cell
+) -> bytes:
+    """CSV for Czech Excel: UTF-8 with BOM, ``;``, CRLF, formula-safe cells (``cell``)."""
     text = io.StringIO()
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
+    writer.writerow([cell(h) for h in header])
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow([cell(value) for value in row])
     return ("\ufeff" + text.getvalue()).encode("utf-8")

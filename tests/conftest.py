@@ -9,6 +9,7 @@ Clients: ``client_a`` (worker_a's caseload), ``client_b`` (worker_b's), ``client
 import datetime as dt
 
 import pytest
+from django.conf import settings
 
 from casework.roles import Role
 from tests.factories import (
@@ -54,6 +55,13 @@ def _sessions_pass_two_step_verification():
     user_logged_in.connect(verified, dispatch_uid="tests_two_step_verified")
     yield
     user_logged_in.disconnect(dispatch_uid="tests_two_step_verified")
+
+
+@pytest.fixture
+def english(client):
+    """The test client with the interface switched to English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def _member(project, role, **user_fields):

@@ -63,6 +63,13 @@ def _new_recovery_codes(user) -> list[str]:
     return codes
 
 
+@transaction.atomic
+def _remove_devices(user) -> None:
+    """Delete the person's authenticator app and recovery codes."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
 @login_required
 def mfa_verify(request):
     """Ask for a code after the password (for everyone who has set up the app)."""
@@ -175,9 +182,7 @@ def mfa_disable(request):
     """Turn two-step verification off, where the person's roles do not require it."""
     if sessions.mfa_required(request.user):
         raise PermissionDenied
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=request.user).delete()
-        StaticDevice.objects.filter(user=request.user).delete()
+    _remove_devices(request.user)
     messages.success(request, _("Two-step verification is turned off."))
     return redirect("accounts:security")
 
@@ -257,9 +262,7 @@ def mfa_reset(request, pk):
     if not has_role(request.user, Role.ADMIN):
         raise PermissionDenied
     person = get_object_or_404(_organisation_users(request.user), pk=pk)
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=person).delete()
-        StaticDevice.objects.filter(user=person).delete()
+    _remove_devices(person)
     if person != request.user:
         sessions.end_all_sessions(person)
     messages.success(

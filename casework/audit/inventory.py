@@ -764,3 +764,23 @@ def unclassified_fields() -> list[str]:
             if entry is None or entry.category_of(name) is None:
                 missing.append(f"{model._meta.label}.{name}")
     return missing
+
+
+def processing_rows() -> list[dict]:
+    """One row per model holding personal data: purpose, basis, retention, fields by class."""
+    rows = []
+    for model in project_models():
+        entry = INVENTORY.get(model._meta.label)
+        if entry is None or not (entry.personal or entry.sensitive):
+            continue
+        label = model._meta.get_field
+        rows.append(
+            {
+                "name": model._meta.verbose_name_plural,
+                "label": model._meta.label,
+                "entry": entry,
+                "personal": [label(name).verbose_name for name in entry.personal],
+                "sensitive": [label(name).verbose_name for name in entry.sensitive],
+            }
+        )
+    return rows

@@ -66,24 +66,10 @@ class AuditQuerySet(models.QuerySet):
         return self.filter(client_id=client_id)
 
 
-class ChangeAction(models.TextChoices):
-    INSERT = "I", _("created")
-    UPDATE = "U", _("changed")
-    DELETE = "D", _("deleted")
-
-
-class ChangeEvent(models.Model):
-    """One row created, changed or deleted in a tracked table, written by a database trigger.
-
-    ``changes`` maps each column to ``[old, new]`` (only the changed columns of an update).
-    ``user`` is the acting user the request (or a command) announced to the database
-    (``casework.audit.context``); empty for changes made outside any of them.
-    """
+class AuditRecord(models.Model):
+    """What every audit row holds: when, who, and the ids of the client and project it concerns."""
 
     occurred_at = models.DateTimeField(_("time"), db_default=Now())
-    table = models.CharField(_("table"), max_length=63)
-    row_id = models.CharField(_("row"), max_length=40)
-    action = models.CharField(_("action"), max_length=1, choices=ChangeAction.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
@@ -95,15 +81,37 @@ class ChangeEvent(models.Model):
     # Plain ids, not foreign keys: the trail outlives the rows it describes.
     client_id = models.BigIntegerField(_("client"), null=True)
     project_id = models.BigIntegerField(_("project"), null=True)
-    changes = models.JSONField(_("changes"), default=dict)
-    redacted_at = models.DateTimeField(_("redacted"), null=True)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+        ordering = ["-occurred_at", "-pk"]
+
+
+class ChangeAction(models.TextChoices):
+    INSERT = "I", _("created")
+    UPDATE = "U", _("changed")
+    DELETE = "D", _("deleted")
+
+
+class ChangeEvent(AuditRecord):
+    """One row created, changed or deleted in a tracked table, written by a database trigger.
+
+    ``changes`` maps each column to ``[old, new]`` (only the changed columns of an update).
+    ``user`` is the acting user the request (or a command) announced to the database
+    (``casework.audit.context``); empty for changes made outside any of them.
+    """
+
+    table = models.CharField(_("table"), max_length=63)
+    row_id = models.CharField(_("row"), max_length=40)
+    action = models.CharField(_("action"), max_length=1, choices=ChangeAction.choices)
+    changes = models.JSONField(_("changes"), default=dict)
+    redacted_at = models.DateTimeField(_("redacted"), null=True)
+
+    class Meta(AuditRecord.Meta):
         verbose_name = _("recorded change")
         verbose_name_plural = _("recorded changes")
-        ordering = ["-occurred_at", "-pk"]
         indexes = [
             # A client's trail on the case file, newest first.
             models.Index(fields=["client_id", "-occurred_at"], name="audit_change_client_idx"),
@@ -143,31 +151,17 @@ class AccessAction(models.TextChoices):
     VIEW_TRAIL = "view_trail", _("read the audit trail")
 
 
-class AccessEvent(models.Model):
+class AccessEvent(AuditRecord):
     """One read of personal data: who, what, when, from where. Ids only, no names."""
 
-    occurred_at = models.DateTimeField(_("time"), db_default=Now())
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-        verbose_name=_("user"),
-    )
     action = models.CharField(_("action"), max_length=30, choices=AccessAction.choices)
-    client_id = models.BigIntegerField(_("client"), null=True)
-    project_id = models.BigIntegerField(_("project"), null=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object"), max_length=40, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True)
 
-    objects = AuditQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AuditRecord.Meta):
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
-        ordering = ["-occurred_at", "-pk"]
         indexes = [
             models.Index(fields=["client_id", "-occurred_at"], name="audit_access_client_idx"),
             models.Index(fields=["project_id", "-occurred_at"], name="audit_access_project_idx"),

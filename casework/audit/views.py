@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,29 +9,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework.audit.forms import AnonymiseForm
-from casework.audit.inventory import INVENTORY, project_models
+from casework.audit.inventory import processing_rows
 from casework.audit.models import AccessEvent, ChangeEvent
 from casework.audit.sensitive import masked_values, may_see_special_categories
+from casework.console.access import admin_required
 from casework.models import Project
-from casework.roles import Role, admin_organisation_ids, has_role, manager_required
+from casework.roles import admin_organisation_ids, manager_required
 from clients import gdpr
 from clients.models import Client
 
 PAGE_SIZE = 50
 CLIENT_ANONYMISED = gettext_lazy("The client is anonymised. This cannot be undone.")
-
-
-def admin_required(view):
-    """Refuse (403) a view to users who administer no organisation."""
-    from functools import wraps
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not (request.user.is_superuser or has_role(request.user, Role.ADMIN)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def get_client_for_admin(user, pk: int) -> Client:
@@ -143,23 +130,3 @@ def client_anonymise(request, pk: int):
 def record_of_processing(request):
     """The record of processing activities (GDPR art. 30), generated from the inventory."""
     return render(request, "audit/record_of_processing.html", {"rows": processing_rows()})
-
-
-def processing_rows() -> list[dict]:
-    """One row per model holding personal data: purpose, basis, retention, fields by class."""
-    rows = []
-    for model in project_models():
-        entry = INVENTORY.get(model._meta.label)
-        if entry is None or not (entry.personal or entry.sensitive):
-            continue
-        label = model._meta.get_field
-        rows.append(
-            {
-                "name": model._meta.verbose_name_plural,
-                "label": model._meta.label,
-                "entry": entry,
-                "personal": [label(name).verbose_name for name in entry.personal],
-                "sensitive": [label(name).verbose_name for name in entry.sensitive],
-            }
-        )
-    return rows

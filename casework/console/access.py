@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from casework.models import Locality, Membership, Organisation, Project
+from casework.models import Membership, Organisation, Project
 from casework.roles import Role, admin_organisation_ids, has_role, is_active_user
 
 
@@ -70,10 +70,6 @@ def managed_users(user) -> QuerySet:
 
 def managed_memberships(user) -> QuerySet[Membership]:
     return Membership.objects.filter(project__in=managed_projects(user))
-
-
-def managed_localities(user) -> QuerySet[Locality]:
-    return Locality.objects.filter(organisation__in=managed_organisations(user))
 
 
 def get_managed_user(user, pk: int):

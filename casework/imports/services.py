@@ -34,7 +34,6 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from stdnum.cz import rc
 
 from casework.audit.events import record_access
 from casework.audit.models import AccessAction
@@ -54,6 +53,7 @@ from casework.models import (
 )
 from casework.roles import Role
 from casework.services import _set_people, validate_intervention
+from casework.validators import normalise_birth_number, validate_birth_number
 from clients.models import (
     CaseAssignment,
     Client,
@@ -444,11 +444,13 @@ class ClientImporter(Importer):
         values["birth_year"] = row.get(L.BIRTH_YEAR, cells.integer)
         birth_number = row.get(L.BIRTH_NUMBER)
         if birth_number:
-            if rc.is_valid(birth_number):
-                birth_number = rc.compact(birth_number)
-            else:
+            try:
+                validate_birth_number(birth_number)
+            except ValidationError:
                 row.error(L.BIRTH_NUMBER, BAD_BIRTH_NUMBER % {"value": birth_number})
                 birth_number = ""
+            else:
+                birth_number = normalise_birth_number(birth_number)
         values["birth_number"] = birth_number or ""
         values["gender"] = self._code(row, L.GENDER, MonitoringCodeKind.GENDER)
         locality_name = row.get(L.LOCALITY)

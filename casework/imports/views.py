@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.audit.events import record_access
 from casework.audit.models import AccessAction
+from casework.console.access import get_managed_project, managed_projects
 from casework.imports.exports import export_bytes, export_file_name
 from casework.imports.forms import ImportForm
 from casework.imports.models import ImportKind, ImportRun, ImportStatus
 from casework.imports.services import ImportRefused, check_file, confirm_run
-from casework.models import Project
-from casework.roles import Role, admin_organisation_ids, has_role, is_active_user
+from casework.roles import Role, has_role
 
 RECENT_RUNS = 20
 
@@ -36,20 +36,11 @@ def admin_required(view):
     return wrapped
 
 
-def administered_projects(user):
-    """Projects of the organisations the user administers (the scope of the import screen)."""
-    if not is_active_user(user):
-        return Project.objects.none()
-    if user.is_superuser:
-        return Project.objects.all()
-    return Project.objects.filter(organisation__in=admin_organisation_ids(user))
-
-
 @login_required
 @admin_required
 @require_GET
 def index(request):
-    projects = administered_projects(request.user).select_related("organisation")
+    projects = managed_projects(request.user).select_related("organisation")
     runs = (
         ImportRun.objects.visible_to(request.user)
         .select_related("project", "created_by")
@@ -65,7 +56,7 @@ def index(request):
 @login_required
 @admin_required
 def upload(request, pk):
-    project = get_object_or_404(administered_projects(request.user), pk=pk)
+    project = get_managed_project(request.user, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
@@ -115,7 +106,7 @@ def confirm(request, pk):
 @admin_required
 @require_GET
 def export(request, pk, kind):
-    project = get_object_or_404(administered_projects(request.user), pk=pk)
+    project = get_managed_project(request.user, pk)
     if kind not in ImportKind.values:
         raise Http404
     file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"

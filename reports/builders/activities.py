@@ -48,7 +48,7 @@ def _pdf(data: ActivityReport, report: GeneratedReport) -> bytes:
     ]
     worker_rows = [
         {
-            "name": worker_name(worker),
+            "label": worker_name(worker),
             "cells": [
                 data.by_worker.get(worker.pk, {}).get(activity.pk, Totals())
                 for activity in activities

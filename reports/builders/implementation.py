@@ -15,8 +15,6 @@ PDF, XLSX and CSV. A constant number of queries whatever the data.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,7 +32,7 @@ from reports.models import ReportKind
 from reports.pdf import render_report_pdf
 from reports.queries import indicator_table, participants_drilldown
 from reports.registry import register
-from reports.spreadsheets import xlsx_bytes
+from reports.spreadsheets import csv_bytes, xlsx_bytes
 
 
 @dataclass(frozen=True)
@@ -228,16 +226,13 @@ def _csv_cell(value) -> str:
 
 def _csv(data) -> bytes:
     """The indicator table, an empty line, then the key activities: UTF-8 with BOM, ``;``, CRLF."""
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_csv_cell(c) for c in _indicator_header()])
-    for row in data["table"].rows:
-        writer.writerow([_csv_cell(c) for c in _indicator_cells(row)])
-    writer.writerow([])
-    writer.writerow([_csv_cell(c) for c in _activity_header()])
-    for row in data["activities"]:
-        writer.writerow([_csv_cell(c) for c in _activity_cells(row)])
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
+    rows = [
+        *(_indicator_cells(row) for row in data["table"].rows),
+        [],
+        _activity_header(),
+        *(_activity_cells(row) for row in data["activities"]),
+    ]
+    return csv_bytes(_indicator_header(), rows, cell=_csv_cell)
 
 
 @register(ReportKind.IMPLEMENTATION, formats=("pdf", "xlsx", "csv"))

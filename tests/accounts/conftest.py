@@ -1,5 +1,4 @@
 import pytest
-from django.conf import settings
 
 from casework.accounts.sessions import MFA_OK, MFA_STATE
 
@@ -8,12 +7,6 @@ from casework.accounts.sessions import MFA_OK, MFA_STATE
 def _sessions_pass_two_step_verification():
     """Here sign-ins go through the real two-step verification (overrides tests/conftest)."""
     return
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import io
 import json
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from casework.audit.context import acting_user
@@ -17,10 +16,6 @@ from clients.models import Client, DisadvantageAnswer, Enrolment, MonitoringCode
 from tests.factories import MonitoringCodeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def touch(clients, user):
@@ -128,9 +123,8 @@ def test_special_categories_in_the_trail_are_masked_for_guarantors(
 
 
 def test_client_list_export_has_no_special_categories(
-    client, settings, admin_user, project, client_a, minority_code
+    english, client, settings, admin_user, project, client_a, minority_code
 ):
-    english(client)
     Enrolment.objects.get(client=client_a, project=project).disadvantages.add(minority_code)
     client.force_login(admin_user)
 
@@ -155,8 +149,7 @@ def test_admin_exports_everything_about_a_client_as_json(client, admin_user, cli
     ]
 
 
-def test_anonymise_needs_the_typed_code(client, admin_user, client_a):
-    english(client)
+def test_anonymise_needs_the_typed_code(english, client, admin_user, client_a):
     client.force_login(admin_user)
 
     response = client.post(

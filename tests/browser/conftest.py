@@ -9,18 +9,23 @@ Screenshots of the key screens go to ``test-artifacts/browser/`` (git-ignored).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.test.utils import override_settings
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
 # itself (fixtures, assertions) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Page, sync_playwright
+
+from tests.factories import DeliveryModeFactory, KeyActivityFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -88,6 +93,43 @@ def desktop(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def cs(message: str) -> str:
+    """The Czech text the browser shows for an English message id."""
+    with translation.override("cs"):
+        return translation.gettext(message)
+
+
+def sign_in_by_cookie(context, live_server, user) -> None:
+    """Give the browser a session of ``user`` (for checks that are not about signing in)."""
+    django_client = Client()
+    django_client.force_login(user)
+    cookie = django_client.cookies[settings.SESSION_COOKIE_NAME]
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "domain": host, "path": "/"}])
+
+
+@pytest.fixture
+def running_project(project):
+    """The persona's project, running today (the fixture's own span is historical)."""
+    today = dt.date.today()
+    project.start_date = today - dt.timedelta(days=200)
+    project.end_date = today + dt.timedelta(days=200)
+    project.save()
+    return project
+
+
+@pytest.fixture
+def field_worker(running_project, worker_a, client_a):
+    """worker_a with a password, in a running project with KA 03."""
+    worker_a.set_password(PASSWORD)
+    worker_a.save()
+    KeyActivityFactory(project=running_project, code="KA 03", name="Individuální práce s klienty")
+    # Reference rows from the data migrations do not survive an earlier transactional test's
+    # flush; the form's default delivery mode must be there.
+    DeliveryModeFactory()
+    return worker_a
 
 
 def screenshot(page: Page, name: str) -> Path:

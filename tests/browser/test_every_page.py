@@ -7,13 +7,12 @@ The pages come from the access matrix: each GET row the persona may open on thei
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tests.browser.conftest import (
     axe_violations,
     horizontal_overflow,
     screenshot,
+    sign_in_by_cookie,
     small_tap_targets,
 )
 from tests.security.matrix import OK
@@ -39,13 +38,7 @@ def _pages_for(persona: str, pages_world) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("persona", list(PERSONA_SIDES))
 def test_every_page_on_a_phone(request, phone, live_server, world, persona):  # noqa: F811
     user = request.getfixturevalue(persona)
-    django_client = Client()
-    django_client.force_login(user)
-    cookie = django_client.cookies[settings.SESSION_COOKIE_NAME]
-    host = live_server.url.split("//", 1)[1].split(":")[0]
-    phone.context.add_cookies(
-        [{"name": cookie.key, "value": cookie.value, "domain": host, "path": "/"}]
-    )
+    sign_in_by_cookie(phone.context, live_server, user)
     csp_errors: list[str] = []
     phone.on(
         "console",

@@ -5,39 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
 from playwright.sync_api import expect
 
 from casework.models import Intervention, KeyActivity
 from clients.models import Task
-from tests.browser.conftest import PASSWORD, log_in, screenshot
-from tests.factories import DeliveryModeFactory, KeyActivityFactory
+from tests.browser.conftest import cs, log_in, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def cs(message: str) -> str:
-    """The Czech text the browser shows for an English message id."""
-    with translation.override("cs"):
-        return translation.gettext(message)
-
-
-@pytest.fixture
-def field_worker(project, worker_a, client_a):
-    """worker_a with a password, in a project that is running today, with KA 03."""
-    worker_a.set_password(PASSWORD)
-    worker_a.save()
-    today = dt.date.today()
-    project.start_date, project.end_date = (
-        today - dt.timedelta(days=200),
-        today + dt.timedelta(days=200),
-    )
-    project.save()
-    KeyActivityFactory(project=project, code="KA 03", name="Individuální práce s klienty")
-    # Reference rows from the data migrations do not survive an earlier transactional test's
-    # flush; the form's default delivery mode must be there.
-    DeliveryModeFactory()
-    return worker_a
 
 
 def test_worker_on_a_phone_finds_a_client_logs_visits_and_one_goes_out_after_being_offline(

@@ -4,11 +4,9 @@ arrows and Space, sent with Enter."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from casework.models import Intervention, KeyActivity
-from tests.browser.test_journeys import field_worker  # noqa: F401 (fixture)
+from tests.browser.conftest import sign_in_by_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,15 +23,11 @@ def tab_to(page, selector: str, limit: int = 80) -> None:
 def test_a_visit_is_logged_with_the_keyboard_alone(
     browser,
     live_server,
-    field_worker,  # noqa: F811
+    field_worker,
     client_a,
 ):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="cs-CZ")
-    django_client = Client()
-    django_client.force_login(field_worker)
-    cookie = django_client.cookies[settings.SESSION_COOKIE_NAME]
-    host = live_server.url.split("//", 1)[1].split(":")[0]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "domain": host, "path": "/"}])
+    sign_in_by_cookie(context, live_server, field_worker)
     page = context.new_page()
     page.goto(f"{live_server.url}/interventions/new/?client={client_a.pk}")
     ka03 = KeyActivity.objects.get(code="KA 03")

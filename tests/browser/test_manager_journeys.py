@@ -12,8 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from casework.models import ProjectIndicator
 from clients.models import CaseAssignment
 from reports.models import GeneratedReport, ReportStatus
-from tests.browser.conftest import PASSWORD, screenshot
-from tests.browser.test_journeys import cs
+from tests.browser.conftest import PASSWORD, cs, screenshot
 from tests.factories import IndividualPlanFactory, InterventionFactory, add_participant
 from tests.pdf import pdf_text
 
@@ -40,15 +39,6 @@ def sign_in_with_code(page, user) -> None:
     page.locator("input[name=token]").fill(code)
     page.get_by_role("button", name=cs("Verify")).click()
     page.wait_for_load_state("domcontentloaded")
-
-
-@pytest.fixture
-def running_project(project):
-    today = dt.date.today()
-    project.start_date = today - dt.timedelta(days=200)
-    project.end_date = today + dt.timedelta(days=200)
-    project.save()
-    return project
 
 
 def test_guarantor_reviews_the_board_reassigns_a_client_and_signs_off_a_plan(

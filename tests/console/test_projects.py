@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from casework.console import services
@@ -9,12 +8,6 @@ from casework.models import KeyActivity, Project, ReportingPeriod
 from tests.factories import LocalityFactory, ProjectFactory, ReportingPeriodFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def _settings_data(project, **changes):

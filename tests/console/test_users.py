@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def _invite(client, project, email="nova.pracovnice@example.cz", **extra):
     data = {
         "email": email,

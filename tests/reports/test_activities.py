@@ -23,8 +23,6 @@ interventions), Bob 60 + 30 + 45 = 135 min (2 interventions); 150 + 135 = 285.
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 
 import openpyxl
 import pytest
@@ -40,17 +38,11 @@ from tests.factories import (
     KeyActivityFactory,
     UserFactory,
 )
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
-PDFTOTEXT = shutil.which("pdftotext") or "pdftotext"
 START, END = dt.date(2020, 9, 1), dt.date(2020, 10, 31)
-
-
-def pdf_text(data: bytes) -> str:
-    return subprocess.run(  # noqa: S603
-        [PDFTOTEXT, "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def xlsx_rows(data: bytes, sheet: str) -> list[tuple]:

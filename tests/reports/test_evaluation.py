@@ -50,7 +50,8 @@ from tests.factories import (
     RiskAssessmentFactory,
     UserFactory,
 )
-from tests.reports.test_activities import pdf_text, xlsx_rows
+from tests.pdf import pdf_text
+from tests.reports.test_activities import xlsx_rows
 from tests.reports.test_indicators import HOURS, enrol, support
 
 pytestmark = pytest.mark.django_db

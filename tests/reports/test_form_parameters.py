@@ -21,8 +21,9 @@ from tests.factories import (
     KeyActivityFactory,
     MonitoringCodeFactory,
 )
+from tests.pdf import pdf_text
 from tests.reports.test_isesf import enrol
-from tests.reports.test_sheets import pdf_text, person
+from tests.reports.test_sheets import person
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,6 @@ failures, and a queued report finished by the worker command."""
 import csv
 import io
 import re
-import shutil
-import subprocess
 
 import openpyxl
 import pytest
@@ -16,6 +14,7 @@ from reports.models import GeneratedReport, ReportStatus
 from reports.registry import REGISTRY, ReportError, ReportSpec
 from reports.tasks import generate_report, run_report
 from tests.factories import GeneratedReportFactory
+from tests.pdf import pdf_text
 from tests.reports.conftest import P3
 
 pytestmark = pytest.mark.django_db
@@ -47,13 +46,7 @@ def read(report) -> bytes:
 
 
 def pdf_pages(report) -> list[str]:
-    result = subprocess.run(  # noqa: S603 -- a fixed tool on a file we wrote
-        [shutil.which("pdftotext"), "-layout", report.file.path, "-"],
-        capture_output=True,
-        check=True,
-        text=True,
-    )
-    return [page for page in result.stdout.split("\f") if page.strip()]
+    return [page for page in pdf_text(read(report)).split("\f") if page.strip()]
 
 
 def line_of(text: str, start: str) -> list[str]:

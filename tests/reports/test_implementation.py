@@ -23,7 +23,7 @@ from tests.factories import (
     MonitoringCodeFactory,
     UserFactory,
 )
-from tests.reports.test_sheets import pdf_text
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 

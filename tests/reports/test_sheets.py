@@ -1,8 +1,6 @@
 """Monitoring sheets (one page per person, ready to sign) and the participant evidence pack."""
 
 import datetime as dt
-import shutil
-import subprocess
 
 import pytest
 from django.utils import translation
@@ -26,6 +24,7 @@ from tests.factories import (
     KeyActivityFactory,
     MonitoringCodeFactory,
 )
+from tests.pdf import pdf_text
 
 pytestmark = [
     pytest.mark.django_db,
@@ -33,16 +32,6 @@ pytestmark = [
 
 PERIOD_START = dt.date(2021, 1, 1)
 PERIOD_END = dt.date(2021, 6, 30)
-
-
-PDFTOTEXT = shutil.which("pdftotext") or "pdftotext"
-
-
-def pdf_text(content: bytes) -> str:
-    result = subprocess.run(  # noqa: S603
-        [PDFTOTEXT, "-layout", "-", "-"], input=content, capture_output=True, check=True
-    )
-    return result.stdout.decode("utf-8").replace("\xa0", " ")
 
 
 def page_count(content: bytes) -> int:

@@ -16,7 +16,8 @@ from reports.builders import timesheets as builder
 from reports.builders.timesheets import _sheet_title
 from reports.registry import REGISTRY, ReportError, load_builders
 from tests.factories import GeneratedReportFactory, InterventionFactory, UserFactory
-from tests.reports.test_activities import END, START, make_log, pdf_text, xlsx_rows
+from tests.pdf import pdf_text
+from tests.reports.test_activities import END, START, make_log, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -15,12 +14,6 @@ from tests.factories import CaseAssignmentFactory, EnrolmentFactory
 pytestmark = pytest.mark.django_db
 
 EXIT = dt.date(2021, 6, 30)
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def _propose(enrolment, worker, **kwargs):

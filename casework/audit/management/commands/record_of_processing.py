@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from casework.audit.views import processing_rows
+from casework.audit.inventory import processing_rows
 
 
 def _cell(value) -> str:

@@ -155,6 +155,24 @@ class ClientStatus(models.TextChoices):
     CLOSED = "closed", _("Cooperation ended")
 
 
+def _contacts(client, today: dt.date, projects=None):
+    """Participations that count as a contact with ``client`` (``with_last_contact``)."""
+    contacts = InterventionParticipant.objects.filter(
+        client=client, intervention__date__lte=today
+    ).exclude(
+        Exists(
+            Enrolment.objects.filter(
+                client=OuterRef("client"),
+                project=OuterRef("intervention__project"),
+                entry_date__gt=OuterRef("intervention__date"),
+            )
+        )
+    )
+    if projects is not None:
+        contacts = contacts.filter(intervention__project__in=projects)
+    return contacts
+
+
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user) -> ClientQuerySet:
         """The clients a user may see (SPEC.md roles table).
@@ -195,21 +213,9 @@ class ClientQuerySet(models.QuerySet):
         enrolled in counts from any date). ``projects`` (ids or a queryset of ids) limits it
         to those projects. Served by ``participant_client_idx``.
         """
-        contacts = InterventionParticipant.objects.filter(
-            client=OuterRef("pk"), intervention__date__lte=today
-        ).exclude(
-            Exists(
-                Enrolment.objects.filter(
-                    client=OuterRef("client"),
-                    project=OuterRef("intervention__project"),
-                    entry_date__gt=OuterRef("intervention__date"),
-                )
-            )
-        )
-        if projects is not None:
-            contacts = contacts.filter(intervention__project__in=projects)
         latest = (
-            contacts.order_by()
+            _contacts(OuterRef("pk"), today, projects)
+            .order_by()
             .values("client")
             .annotate(latest=models.Max("intervention__date"))
             .values("latest")
@@ -226,9 +232,14 @@ class ClientQuerySet(models.QuerySet):
         whoever logged it. Oldest contact first, never-contacted clients before them.
         """
         cutoff = today - dt.timedelta(days=days)
+        # "Latest contact before the cutoff, or none" is "no contact from the cutoff to today":
+        # as NOT EXISTS, PostgreSQL reads only the last ``days`` of the log (by date) instead of
+        # every participation of every client; the latest contact is then looked up for the
+        # clients listed only.
+        recent = _contacts(OuterRef("pk"), today, projects).filter(intervention__date__gte=cutoff)
         return (
-            self.with_last_contact(today, projects=projects)
-            .filter(Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True))
+            self.filter(~Exists(recent))
+            .with_last_contact(today, projects=projects)
             .order_by(F("last_contact").asc(nulls_first=True), "last_name", "first_name", "pk")
         )
 
@@ -656,6 +667,42 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} – {self.project}"
+
+
+class EnrolmentSupport(models.Model):
+    """Valid support of an enrolment (DOMAIN.md §2), kept up to date by the database.
+
+    Triggers (``clients/support_sql.py``) recompute the row whenever something it depends on
+    changes: an intervention's participants, date, duration or project; the enrolment's entry
+    and exit dates; the project's threshold. Statement-level, so COPY, bulk writes and imports
+    are covered as well as single saves. The application never writes these rows.
+
+    ``threshold_crossed_on`` is the date the running sum of valid support (ordered by date and
+    intervention id) first reached the threshold, counting all support up to the exit: the
+    threshold is crossed by a date D exactly when it is on or before D, so one stored date
+    answers every reporting period. Likewise ``first_support_on`` says whether there was any
+    valid support by D, and ``support_minutes`` is the support up to D whenever
+    ``last_support_on`` is on or before D (``clients.queries.support_minutes_until``).
+    """
+
+    enrolment = models.OneToOneField(
+        Enrolment,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="support",
+    )
+    first_support_on = models.DateField(null=True)
+    last_support_on = models.DateField(null=True)
+    threshold_crossed_on = models.DateField(null=True)
+    # All valid support between entry and exit, in minutes.
+    support_minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("enrolment support")
+        verbose_name_plural = _("enrolment support")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.support_minutes} min"
 
 
 class PlanStatus(models.TextChoices):

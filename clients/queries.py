@@ -117,14 +117,43 @@ def entry_data_complete() -> Q:
     )
 
 
+def support_minutes_until(until: dt.date | None = None):
+    """Minutes of valid support of an enrolment up to ``until`` (all of it without a date).
+
+    The stored total (``EnrolmentSupport``) whenever the enrolment's last support is on or
+    before ``until``; only an enrolment with support after that date is summed from the log
+    (``valid_support_minutes``). PostgreSQL evaluates the CASE lazily, so a report on the
+    current period reads one stored column per enrolment.
+    """
+    stored = Coalesce(F("support__support_minutes"), Value(0))
+    if until is None:
+        return stored
+    return Case(
+        When(
+            Q(support__last_support_on__isnull=True) | Q(support__last_support_on__lte=until),
+            then=stored,
+        ),
+        default=valid_support_minutes(until=until),
+        output_field=IntegerField(),
+    )
+
+
+def threshold_crossed_by(until: dt.date | None = None) -> Q:
+    """The enrolment's valid support reached the project's threshold by ``until`` (ever)."""
+    crossed = Q(support__threshold_crossed_on__isnull=False)
+    if until is not None:
+        crossed &= Q(support__threshold_crossed_on__lte=until)
+    return crossed
+
+
 def with_participant_status(enrolments: QuerySet, *, until: dt.date | None = None) -> QuerySet:
     """Annotate enrolments with ``support_minutes``, ``entry_complete`` and ``is_participant``.
 
     A participant has at least the project's threshold of valid support (inclusive: 40 h 00 min
-    counts, 39 h 59 min does not) and complete entry data.
+    counts, 39 h 59 min does not) by ``until`` and complete entry data.
     """
     return enrolments.annotate(
-        support_minutes=valid_support_minutes(until=until),
+        support_minutes=support_minutes_until(until),
         entry_complete=Case(
             When(entry_data_complete(), then=Value(True)),
             default=Value(False),
@@ -132,8 +161,7 @@ def with_participant_status(enrolments: QuerySet, *, until: dt.date | None = Non
         ),
     ).annotate(
         is_participant=ExpressionWrapper(
-            Q(support_minutes__gte=F("project__participant_threshold_minutes"))
-            & Q(entry_complete=True),
+            threshold_crossed_by(until) & Q(entry_complete=True),
             output_field=BooleanField(),
         )
     )
@@ -270,8 +298,8 @@ def client_timeline(client: Client, user, *, page: int = 1) -> TimelinePage:
     """
     start = (page - 1) * TIMELINE_PAGE_SIZE
     rows = list(
-        Intervention.objects.visible_to(user)
-        .filter(pk__in=InterventionParticipant.objects.filter(client=client).values("intervention"))
+        Intervention.objects.of_client(client)
+        .visible_to(user)
         .with_list_data()[start : start + TIMELINE_PAGE_SIZE + 1]
     )
     return TimelinePage(

@@ -73,8 +73,14 @@ def acute_cases(projects, *, today: dt.date | None = None) -> list[AcuteCase]:
         eviction_on__lte=today + dt.timedelta(days=ACUTE_EVICTION_DAYS),
     )
     enrolled = Enrolment.objects.filter(project__in=projects).values("client")
+    ever_acute = RiskAssessment.objects.filter(
+        client=OuterRef("pk"), project__in=projects, level=RiskLevel.ACUTE
+    )
     clients = (
         Client.objects.filter(pk__in=enrolled)
+        # A cheap first filter (one hashed set each), so the latest assessment is looked up
+        # only for the few clients who were ever acute or have an eviction date.
+        .filter(Exists(ever_acute) | Exists(eviction))
         .annotate(
             latest_level=Subquery(latest.values("level")[:1]),
             eviction_on=Subquery(eviction.values("eviction_on")[:1]),

@@ -1,10 +1,11 @@
 """The indicator engine (DOMAIN.md §2–§4): every funder indicator of a project, in SQL.
 
 Every value is cumulative from the project start to ``period_end`` (a counted participant stays
-counted). Who is a participant comes from ``clients.queries``: ``valid_support_minutes`` and
-``entry_data_complete`` are the one definition of valid support and complete entry data; this
-module only counts with them. Each indicator is one aggregate query, never a Python loop over
-interventions or enrolments.
+counted). Who is a participant comes from ``clients``: valid support is kept per enrolment by
+the database (``EnrolmentSupport``, the one definition in ``clients.support_sql``) and
+``clients.queries.entry_data_complete`` defines complete entry data; this module only counts
+with them. Each indicator is one aggregate query, never a Python loop over interventions or
+enrolments.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.lookups import DataContains
 from django.db.models import (
     BooleanField,
     Case,
@@ -29,27 +29,22 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Concat, Least, Replace
+from django.db.models.functions import Concat, Replace
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import (
-    DateRange,
-    InterventionParticipant,
     OutputDocument,
     Project,
     ProjectIndicator,
 )
 from clients.models import DisadvantageAnswer, Enrolment
 from clients.queries import (
-    OPEN_END,
     entry_data_complete,
-    valid_support_minutes,
+    support_minutes_until,
+    threshold_crossed_by,
     with_participant_status,
 )
 
@@ -79,46 +74,8 @@ def normalise_code(code: str) -> str:
 # --- Participants: the annotated enrolments ---------------------------------------------------
 
 
-def threshold_crossed_on(*, period_end: dt.date, threshold_minutes: int) -> Subquery:
-    """The date an enrolment's running sum of valid support first reached the threshold.
-
-    ``SUM(duration) OVER (PARTITION BY enrolment ORDER BY date, id)`` — the enrolment being the
-    (client, project) pair, unique by ``enrolment_once_per_project`` — over the enrolment's valid
-    support (DOMAIN.md §2: the project's interventions with the client identified, between
-    entry and exit, up to ``period_end``); the first row at or over the project's threshold
-    gives the date. NULL while the person is below the threshold. Correlated to an Enrolment.
-    """
-    # The period end goes into the range rather than a comparison with the intervention date:
-    # given a literal date, PostgreSQL scans the whole project's interventions per enrolment
-    # instead of following the client's participations (see ``valid_support_minutes``).
-    support_span = DateRange(
-        OuterRef("entry_date"),
-        Least(Coalesce(OuterRef("exit_date"), Value(OPEN_END)), Value(period_end)),
-        Value("[]"),
-    )
-    running = (
-        InterventionParticipant.objects.alias(
-            intervention_project_plain=F("intervention__project") + 0
-        )
-        .filter(
-            DataContains(support_span, F("intervention__date")),
-            # ``project_id + 0``: no index on it, so the client's few participations drive the
-            # plan rather than a scan of all the project's interventions per enrolment.
-            Q(intervention_project_plain=OuterRef("project")),
-            client=OuterRef("client"),
-        )
-        .annotate(
-            running_minutes=Window(
-                Sum("intervention__duration_minutes"),
-                partition_by=[F("client"), F("intervention__project")],
-                order_by=[F("intervention__date").asc(), F("intervention_id").asc()],
-            )
-        )
-        .filter(running_minutes__gte=threshold_minutes)
-        .order_by("intervention__date", "intervention_id")
-        .values("intervention__date")[:1]
-    )
-    return Subquery(running, output_field=DateField())
+def _flag(condition) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 class AgeAtEntry(Func):
@@ -161,29 +118,34 @@ def missing_entry_fields_sql() -> NonNullArray:
 
 
 def enrolments_at(
-    project: Project, *, period_end: dt.date, locality: int | None = None
+    project: Project,
+    *,
+    period_end: dt.date,
+    locality: int | None = None,
+    with_minutes: bool = True,
 ) -> QuerySet:
     """The project's enrolments entered by ``period_end``, with their participant status then.
 
-    Annotations: ``support_minutes`` (valid support up to the period end), ``entry_complete``,
-    ``crossed_on`` (``threshold_crossed_on``) and ``is_participant`` (threshold crossed by the
-    period end and entry data complete). ``locality`` (a Locality id) keeps only the persons
-    of that locality (the client's locality), for a report about one locality.
+    Annotations: ``has_support`` (any valid support by the period end), ``entry_complete``,
+    ``crossed_on`` (the date the threshold was reached, if by the period end) and
+    ``is_participant`` (threshold crossed by the period end and entry data complete), read from
+    the stored ``EnrolmentSupport``; with ``with_minutes`` also ``support_minutes`` (valid
+    support up to the period end). ``locality`` (a Locality id) keeps only the persons of that
+    locality (the client's locality), for a report about one locality.
     """
     enrolments = Enrolment.objects.filter(project=project, entry_date__lte=period_end)
     if locality is not None:
         enrolments = enrolments.filter(client__locality=locality)
+    if with_minutes:
+        enrolments = enrolments.annotate(support_minutes=support_minutes_until(period_end))
     return enrolments.annotate(
-        support_minutes=valid_support_minutes(until=period_end),
-        entry_complete=ExpressionWrapper(entry_data_complete(), output_field=BooleanField()),
-        crossed_on=threshold_crossed_on(
-            period_end=period_end, threshold_minutes=project.participant_threshold_minutes
+        has_support=_flag(Q(support__first_support_on__lte=period_end)),
+        entry_complete=_flag(entry_data_complete()),
+        crossed_on=Case(
+            When(threshold_crossed_by(period_end), then=F("support__threshold_crossed_on")),
+            output_field=DateField(),
         ),
-    ).annotate(
-        is_participant=ExpressionWrapper(
-            Q(crossed_on__isnull=False) & Q(entry_complete=True), output_field=BooleanField()
-        )
-    )
+    ).annotate(is_participant=_flag(threshold_crossed_by(period_end) & Q(entry_complete=True)))
 
 
 def _with_disadvantage(*codes: str) -> Exists:
@@ -199,16 +161,12 @@ def _with_exit_situation(*codes: str) -> Exists:
     )
 
 
-def _flag(condition) -> ExpressionWrapper:
-    return ExpressionWrapper(condition, output_field=BooleanField())
-
-
 def _with_flags(enrolments: QuerySet, period_end: dt.date) -> QuerySet:
     """The per-enrolment facts the indicators test, each a boolean column.
 
-    The indicator conditions read only these columns, ``support_minutes`` and
+    The indicator conditions read only these columns, ``has_support``, ``crossed_on`` and
     ``is_participant``: in the aggregate of ``indicator_values`` they are columns of one inner
-    query, so the support subqueries run once per enrolment, not once per indicator.
+    query, so the link-table subqueries run once per enrolment, not once per indicator.
     """
     return enrolments.annotate(
         gender_code=F("client__gender__code"),
@@ -224,7 +182,7 @@ def _with_flags(enrolments: QuerySet, period_end: dt.date) -> QuerySet:
 def _conditions(project: Project) -> dict[str, Q]:
     """The condition of each person-based indicator on ``_with_flags(enrolments_at(…))`` rows."""
     participant = Q(is_participant=True)
-    supported = Q(support_minutes__gt=0)
+    supported = Q(has_support=True)
     return {
         "supported": supported,
         "below_threshold": supported & Q(crossed_on__isnull=True),
@@ -244,12 +202,17 @@ def _conditions(project: Project) -> dict[str, Q]:
 
 
 def _indicator_rows(
-    project: Project, period_end: dt.date, name: str, locality: int | None = None
+    project: Project,
+    period_end: dt.date,
+    name: str,
+    locality: int | None = None,
+    *,
+    with_minutes: bool = False,
 ) -> QuerySet:
-    enrolments = _with_flags(
-        enrolments_at(project, period_end=period_end, locality=locality), period_end
+    enrolments = enrolments_at(
+        project, period_end=period_end, locality=locality, with_minutes=with_minutes
     )
-    return enrolments.filter(_conditions(project)[name])
+    return _with_flags(enrolments, period_end).filter(_conditions(project)[name])
 
 
 def _count(project: Project, period_end: dt.date, name: str, locality: int | None = None) -> int:
@@ -372,7 +335,7 @@ def _participant_rows(
     project: Project, period_end: dt.date, locality: int | None = None
 ) -> QuerySet:
     return (
-        enrolments_at(project, period_end=period_end, locality=locality)
+        enrolments_at(project, period_end=period_end, locality=locality, with_minutes=False)
         .filter(is_participant=True)
         .order_by()
     )
@@ -471,7 +434,7 @@ def _drilldown_rows(
     project: Project, period_end: dt.date, name: str, locality: int | None = None
 ) -> QuerySet:
     return (
-        _indicator_rows(project, period_end, name, locality)
+        _indicator_rows(project, period_end, name, locality, with_minutes=True)
         .annotate(
             code=F("client__code"),
             name=Concat(
@@ -571,7 +534,8 @@ def figure_counts(
     """
     conditions = _conditions(project)
     enrolments = _with_flags(
-        enrolments_at(project, period_end=period_end, locality=locality), period_end
+        enrolments_at(project, period_end=period_end, locality=locality, with_minutes=False),
+        period_end,
     )
     # DISTINCT (on rows that are unique anyway) keeps the annotated rows a subquery of their
     # own: PostgreSQL would otherwise pull it up and run the support subqueries once per
@@ -715,7 +679,10 @@ def approaching_threshold(
         Q(exit_date__isnull=True) | Q(exit_date__gte=until)
     )
     return (
-        with_participant_status(enrolments, until=until)
+        # The stored total is at least the support up to ``until``: a cheap first filter.
+        with_participant_status(
+            enrolments.filter(support__support_minutes__gte=lowest), until=until
+        )
         .filter(support_minutes__gte=lowest, support_minutes__lt=threshold, is_participant=False)
         .annotate(
             remaining_minutes=ExpressionWrapper(

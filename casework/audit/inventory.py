@@ -77,6 +77,9 @@ class Entry:
     not_personal: tuple[str, ...] = ()
     # The legal basis for the special categories (GDPR art. 9/10), required with ``sensitive``.
     sensitive_basis: str = ""
+    # Computed by the database from other tables, never written by anyone: its changes follow
+    # from audited changes of those tables, so it has no change trail of its own.
+    derived: bool = False
 
     def category_of(self, name: str) -> Category | None:
         if name in self.sensitive:
@@ -359,6 +362,20 @@ INVENTORY: dict[str, Entry] = {
         sensitive={"disadvantage_answer": K, "disadvantages": K},
         sensitive_basis=ESF_MONITORING_SPECIAL,
         not_personal=("id", "project", "created_at", "version"),
+    ),
+    "clients.EnrolmentSupport": Entry(
+        _("Support hours of an enrolment, computed from the intervention log"),
+        ESF_MONITORING,
+        PROJECT_RETENTION,
+        client_path="enrolment__client",
+        personal={
+            "enrolment": K,
+            "first_support_on": K,
+            "last_support_on": K,
+            "threshold_crossed_on": K,
+            "support_minutes": K,
+        },
+        derived=True,
     ),
     "clients.IndividualPlan": Entry(
         _("Individual plans (quality standard 5)"),

@@ -73,11 +73,11 @@ def countdown(project: Project, periods: list[ReportingPeriod], today: dt.date) 
 def participants_chart(
     project: Project, periods: list[ReportingPeriod], today: dt.date
 ) -> list[ChartBar]:
-    """Cumulative participants at the end of each period that has begun: one query a period."""
+    """Cumulative participants at the end of each period that has begun, in one query."""
     started = [p for p in periods if p.start_date <= today]
     if not started:
         return []
-    counts = [report_queries.participants(project, period_end=p.end_date) for p in started]
+    counts = report_queries.participants_at(project, [p.end_date for p in started])
     highest = max(max(counts), 1)
     plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
     slot = CHART_WIDTH // len(started)
@@ -105,8 +105,8 @@ def participants_chart(
 def project_dashboard(project: Project, today: dt.date) -> Dashboard:
     """Everything the dashboard shows, computed at today or the project's end if earlier.
 
-    Queries: three for the indicators, one per begun reporting period for the chart, one for
-    the approaching list and one for the missing-data list; none grows with the clients.
+    Queries: three for the indicators, one for the chart, one for the approaching list and one
+    for the missing-data list; none grows with the clients or the periods.
     ``project.periods`` should be prefetched.
     """
     period_end = min(today, project.effective_end_date)

@@ -14,16 +14,15 @@ Concurrent writers: each refresh first takes a transaction-scoped advisory lock 
 support for the same client the second waits for the first and counts its rows too.
 """
 
-LOCK_KEY = 872301
-
-FUNCTIONS_SQL = f"""
+FUNCTIONS_SQL = """
 CREATE OR REPLACE FUNCTION clients_refresh_support(enrolment_ids bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
     IF enrolment_ids IS NULL OR cardinality(enrolment_ids) = 0 THEN
         RETURN;
     END IF;
-    PERFORM pg_advisory_xact_lock({LOCK_KEY}, id::integer)
+    -- 872301: this refresh's own advisory-lock namespace.
+    PERFORM pg_advisory_xact_lock(872301, id::integer)
     FROM (SELECT DISTINCT unnest(enrolment_ids) AS id ORDER BY 1) AS ids;
 
     INSERT INTO clients_enrolmentsupport AS s

@@ -231,6 +231,27 @@ def participants(project: Project, *, period_end: dt.date) -> int:
     return _count(project, period_end, "participants")
 
 
+def participants_at(project: Project, period_ends: list[dt.date]) -> list[int]:
+    """``participants`` at each of ``period_ends``, in one query (a chart of the periods).
+
+    A participant by a date is an enrolment with complete entry data whose stored crossing
+    date is on or before it (entry completeness is today's state, as in ``participants``).
+    """
+    if not period_ends:
+        return []
+    counted = (
+        Enrolment.objects.filter(project=project)
+        .filter(entry_data_complete())
+        .aggregate(
+            **{
+                f"at_{index}": Count("pk", filter=Q(support__threshold_crossed_on__lte=end))
+                for index, end in enumerate(period_ends)
+            }
+        )
+    )
+    return [counted[f"at_{index}"] for index in range(len(period_ends))]
+
+
 def participants_homeless(project: Project, *, period_end: dt.date) -> int:
     """6 18 00 (CO18 / EECO16) Homeless or excluded from access to housing (DOMAIN.md §4).
 

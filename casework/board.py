@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -40,7 +39,7 @@ from clients.models import (
     Task,
 )
 from clients.queries import with_participant_status
-from housing.queries import AcuteCase, acute_cases
+from housing.queries import ACUTE_LIST_SIZE, AcuteCase, acute_clients
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -80,7 +79,9 @@ class Board:
     month_end: dt.date
     activity_codes: list[str]
     rows: list[WorkerRow]
+    # The most urgent ``ACUTE_LIST_SIZE`` acute cases, and how many there are in all.
     acute_cases: list[AcuteCase]
+    acute_total: int = 0
     not_contacted_days: int = NOT_CONTACTED_DAYS
 
 
@@ -115,10 +116,11 @@ def caseload_board(
     activity code (every intervention they took part in), clients not contacted for
     ``NOT_CONTACTED_DAYS`` (``ClientQuerySet.not_contacted_since``, the one definition), their
     overdue open tasks, plans due for review within ``REVIEW_AHEAD_DAYS`` or overdue, active
-    plans nobody has signed, and acute housing cases (``housing.queries.acute_cases``).
-    ``locality`` limits everything to clients living there (hours: interventions with such a
-    client). Nine queries whatever the number of workers and clients (eight when no case is
-    acute: the lookup of the acute clients' workers is then skipped).
+    plans nobody has signed, and acute housing cases (``housing.queries.acute_clients``: the
+    ``ACUTE_LIST_SIZE`` most urgent listed, all counted). ``locality`` limits everything to
+    clients living there (hours: interventions with such a client). Nine queries whatever the
+    number of workers and clients (eight when no case is acute: the lookup of the acute
+    clients' workers is then skipped; ten when more cases than the list shows are counted).
     """
     today = today or timezone.localdate()
     month_start, month_end = month_bounds(month or today)
@@ -193,16 +195,19 @@ def caseload_board(
         .order_by()
     }
 
+    acute_clients_here = acute_clients(project_ids, today=today)
+    if locality is not None:
+        acute_clients_here = acute_clients_here.filter(locality=locality)
     acute = [
-        case
-        for case in acute_cases(project_ids, today=today)
-        if locality is None or case.client.locality_id == locality.pk
+        AcuteCase(client=c, level=c.latest_level, eviction_on=c.eviction_on)
+        for c in acute_clients_here[:ACUTE_LIST_SIZE]
     ]
-    acute_by_worker: dict[int, set[int]] = defaultdict(set)
-    for worker_id, client_id in assignments.filter(
-        client__in=[case.client.pk for case in acute]
-    ).values_list("worker", "client"):
-        acute_by_worker[worker_id].add(client_id)
+    acute_total = len(acute)
+    acute_by_worker = {}
+    if acute_total == ACUTE_LIST_SIZE:
+        acute_total = acute_clients_here.count()
+    if acute:
+        acute_by_worker = _counts(assignments.filter(client__in=acute_clients_here.values("pk")))
 
     for worker_id, row in rows.items():
         row.active_clients = active.get(worker_id, 0)
@@ -210,7 +215,7 @@ def caseload_board(
         row.not_contacted = not_contacted.get(worker_id, 0)
         row.overdue_tasks = overdue.get(worker_id, 0)
         row.plans_for_review, row.unsigned_plans = plan_counts.get(worker_id, (0, 0))
-        row.acute = len(acute_by_worker.get(worker_id, ()))
+        row.acute = acute_by_worker.get(worker_id, 0)
         row.hours_columns = [(code, row.hours(code)) for code in sorted(codes)]
     return Board(
         today=today,
@@ -219,6 +224,7 @@ def caseload_board(
         activity_codes=sorted(codes),
         rows=list(rows.values()),
         acute_cases=acute,
+        acute_total=acute_total,
     )
 
 

@@ -56,12 +56,16 @@ class AcuteCase:
     eviction_on: dt.date | None
 
 
-def acute_cases(projects, *, today: dt.date | None = None) -> list[AcuteCase]:
-    """Clients of ``projects`` at acute risk of losing their housing (the guarantor's board).
+ACUTE_LIST_SIZE = 20
+
+
+def acute_clients(projects, *, today: dt.date | None = None) -> QuerySet[Client]:
+    """Clients of ``projects`` at acute risk of losing their housing, most urgent first.
 
     A client is listed when their latest assessment in one of the projects has the level
     acute, or when their current housing situation has an eviction date within the next
-    30 days (today included; a past eviction date no longer counts). Two queries, any size.
+    30 days (today included; a past eviction date no longer counts). Annotated with
+    ``latest_level`` and ``eviction_on``; soonest eviction first, then by name.
     """
     today = today or timezone.localdate()
     latest = RiskAssessment.objects.filter(client=OuterRef("pk"), project__in=projects).order_by(
@@ -76,7 +80,7 @@ def acute_cases(projects, *, today: dt.date | None = None) -> list[AcuteCase]:
     ever_acute = RiskAssessment.objects.filter(
         client=OuterRef("pk"), project__in=projects, level=RiskLevel.ACUTE
     )
-    clients = (
+    return (
         Client.objects.filter(pk__in=enrolled)
         # A cheap first filter (one hashed set each), so the latest assessment is looked up
         # only for the few clients who were ever acute or have an eviction date.
@@ -88,6 +92,15 @@ def acute_cases(projects, *, today: dt.date | None = None) -> list[AcuteCase]:
         .filter(Q(latest_level=RiskLevel.ACUTE) | Q(eviction_on__isnull=False))
         .order_by(F("eviction_on").asc(nulls_last=True), "last_name", "first_name", "pk")
     )
+
+
+def acute_cases(
+    projects, *, today: dt.date | None = None, limit: int | None = None
+) -> list[AcuteCase]:
+    """The ``acute_clients`` (at most ``limit``, the most urgent) as cases, one query."""
+    clients = acute_clients(projects, today=today)
+    if limit is not None:
+        clients = clients[:limit]
     return [AcuteCase(client=c, level=c.latest_level, eviction_on=c.eviction_on) for c in clients]
 
 

@@ -107,3 +107,37 @@ def test_sparkline_points_oldest_left_scaled_to_the_top_score(project, client_a)
     oldest = RiskAssessmentFactory(project=project, client=client_a, score=0)
 
     assert sparkline_points([newest, oldest]) == "0.0,38.0 160.0,2.0"
+
+
+def test_board_and_home_list_the_most_urgent_acute_cases_and_count_all(
+    english, project, guarantor, worker_a
+):
+    from casework.board import caseload_board
+    from housing.queries import ACUTE_LIST_SIZE
+    from tests.factories import CaseAssignmentFactory, ClientFactory, EnrolmentFactory
+
+    today = dt.date.today()
+    total = ACUTE_LIST_SIZE + 3
+    for number in range(total):
+        person = ClientFactory(organisation=project.organisation)
+        EnrolmentFactory(client=person, project=project, entry_date=project.start_date)
+        CaseAssignmentFactory(
+            client=person, project=project, worker=worker_a, started_on=project.start_date
+        )
+        HousingSituationFactory(client=person, eviction_on=today + dt.timedelta(days=number % 30))
+
+    board = caseload_board([project.pk], today=today)
+    assert (len(board.acute_cases), board.acute_total) == (ACUTE_LIST_SIZE, total)
+    evictions = [case.eviction_on for case in board.acute_cases]
+    assert evictions == sorted(evictions)  # the soonest evictions are the ones listed
+    assert {row.worker.pk: row.acute for row in board.rows}[worker_a.pk] == total
+
+    english.force_login(guarantor)
+    page = english.get(reverse("home"))
+    assert (len(page.context["acute_cases"]), page.context["acute_total"]) == (
+        ACUTE_LIST_SIZE,
+        total,
+    )
+    assert f"The {ACUTE_LIST_SIZE} most urgent of {total} cases." in page.content.decode()
+    board_page = english.get(reverse("board"))
+    assert f"The {ACUTE_LIST_SIZE} most urgent of {total} cases." in board_page.content.decode()

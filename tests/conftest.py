@@ -37,6 +37,30 @@ def _fast_and_plain_http(settings):
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_truncate_audit_tables():
+    """Let the database flush after transactional tests empty the audit tables.
+
+    The audit tables refuse TRUNCATE unless ``casework.allow_audit_truncate`` is on; Django's
+    flush is a TRUNCATE of every table. The setting is switched on with ``SET LOCAL`` inside
+    the flush's own transaction only, so every other statement of the suite meets the same
+    refusal as the application.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from casework.audit.triggers import ALLOW_TRUNCATE_SETTING
+
+    allow = f"SET LOCAL {ALLOW_TRUNCATE_SETTING} = 'on'"
+    flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return flush(self, [allow, *sql_list])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _sessions_pass_two_step_verification():
     """Sign-ins in tests count as verified by two-step verification.

@@ -8,8 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Sign-in security")
 
     def ready(self):
+        from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in
 
-        from casework.accounts import sessions
+        from casework.accounts import notifications, sessions
 
         user_logged_in.connect(sessions.start, dispatch_uid="accounts_start_session")
+        user_locked_out.connect(notifications.locked_out, dispatch_uid="accounts_lockout_mail")

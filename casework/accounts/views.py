@@ -1,4 +1,4 @@
-"""Two-step verification, signing out everywhere, and unlocking locked-out accounts."""
+"""Two-step verification, password change, signing out everywhere, and unlocking accounts."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from axes.utils import reset as reset_lockout
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -28,8 +29,9 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.accounts import sessions
+from casework.accounts import notifications, sessions
 from casework.accounts.forms import SetupForm, TokenForm
+from casework.accounts.reauth import ReauthForm
 from casework.roles import Role, admin_organisation_ids, has_role
 
 RECOVERY_CODE_COUNT = 10
@@ -127,6 +129,7 @@ def mfa_setup(request):
                 TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
                 codes = _new_recovery_codes(request.user)
             _verified(request, device)
+            notifications.notify(request.user, notifications.MFA_ON)
             return render(
                 request,
                 "accounts/recovery_codes.html",
@@ -147,9 +150,10 @@ def mfa_setup(request):
     return render(request, "accounts/mfa_setup.html", context)
 
 
-@login_required
-def security(request):
-    """The person's own sign-in security: two-step verification and their sessions."""
+CODES_PREFIX, OFF_PREFIX = "codes", "off"
+
+
+def _security_page(request, *, codes_form=None, off_form=None, status=200):
     user = request.user
     static = StaticDevice.objects.filter(user=user).first()
     context = {
@@ -158,17 +162,32 @@ def security(request):
         "codes_left": static.token_set.count() if static else 0,
         "idle_minutes": settings.ACCOUNTS_IDLE_TIMEOUT // 60,
         "max_hours": settings.ACCOUNTS_SESSION_MAX_AGE // 3600,
+        "codes_form": codes_form or ReauthForm(request=request, prefix=CODES_PREFIX),
+        "off_form": off_form or ReauthForm(request=request, prefix=OFF_PREFIX),
     }
-    return render(request, "accounts/security.html", context)
+    return render(request, "accounts/security.html", context, status=status)
+
+
+@login_required
+def security(request):
+    """The person's own sign-in security: two-step verification and their sessions."""
+    return _security_page(request)
 
 
 @require_POST
 @login_required
 def recovery_codes(request):
-    """Replace the recovery codes with new ones (the old ones stop working)."""
+    """Replace the recovery codes with new ones (the old ones stop working).
+
+    The person confirms with their password and a current code first; they get a mail.
+    """
     if not sessions.has_confirmed_device(request.user):
         return redirect("accounts:mfa_setup")
+    form = ReauthForm(request.POST, request=request, prefix=CODES_PREFIX)
+    if not form.is_valid():
+        return _security_page(request, codes_form=form, status=400)
     codes = _new_recovery_codes(request.user)
+    notifications.notify(request.user, notifications.RECOVERY_CODES)
     return render(
         request,
         "accounts/recovery_codes.html",
@@ -179,10 +198,19 @@ def recovery_codes(request):
 @require_POST
 @login_required
 def mfa_disable(request):
-    """Turn two-step verification off, where the person's roles do not require it."""
+    """Turn two-step verification off, where the person's roles do not require it.
+
+    The person confirms with their password and a current code first; they get a mail.
+    """
     if sessions.mfa_required(request.user):
         raise PermissionDenied
+    if not sessions.has_confirmed_device(request.user):
+        return redirect("accounts:security")
+    form = ReauthForm(request.POST, request=request, prefix=OFF_PREFIX)
+    if not form.is_valid():
+        return _security_page(request, off_form=form, status=400)
     _remove_devices(request.user)
+    notifications.notify(request.user, notifications.MFA_OFF)
     messages.success(request, _("Two-step verification is turned off."))
     return redirect("accounts:security")
 
@@ -190,11 +218,22 @@ def mfa_disable(request):
 @require_POST
 @login_required
 def logout_everywhere(request):
-    """Sign out on every device, this one included."""
-    sessions.end_all_sessions(request.user)
+    """Sign out on every device, this one included; the person gets a mail."""
+    user = request.user
+    sessions.end_all_sessions(user)
     logout(request)
+    notifications.notify(user, notifications.SIGNED_OUT_EVERYWHERE)
     messages.success(request, _("You have been signed out on all devices."))
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with a mail to the account owner once it is done."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        notifications.notify(self.request.user, notifications.PASSWORD_CHANGED)
+        return response
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -262,9 +301,12 @@ def mfa_reset(request, pk):
     if not has_role(request.user, Role.ADMIN):
         raise PermissionDenied
     person = get_object_or_404(_organisation_users(request.user), pk=pk)
+    had_device = sessions.has_confirmed_device(person)
     _remove_devices(person)
     if person != request.user:
         sessions.end_all_sessions(person)
+    if had_device:
+        notifications.notify(person, notifications.MFA_OFF)
     messages.success(
         request,
         _("Two-step verification of %(name)s was reset.")

@@ -147,6 +147,32 @@ DROP FUNCTION IF EXISTS audit_resolve(text, jsonb);
 
 TRIGGER_NAME = "audit_record_change"
 
+# TRUNCATE skips the row triggers, so it gets a statement trigger of its own. The test suite's
+# database flush (and nothing in the application) switches this setting on for its transaction.
+ALLOW_TRUNCATE_SETTING = "casework.allow_audit_truncate"
+
+FORBID_TRUNCATE_SQL = f"""
+CREATE OR REPLACE FUNCTION audit_forbid_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('{ALLOW_TRUNCATE_SETTING}', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'audit tables cannot be truncated (%)', TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+"""
+
+DROP_FORBID_TRUNCATE_SQL = "DROP FUNCTION IF EXISTS audit_forbid_truncate() CASCADE;"
+
+
+def protect_table_from_truncate_sql(table: str) -> str:
+    return (
+        f"CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_forbid_truncate();"
+    )
+
 
 def protect_table_sql(table: str) -> str:
     return (

@@ -91,7 +91,7 @@ def client_trail(request, pk: int):
 def client_data_protection(request, pk: int):
     """The administrator's data-protection page of a client: export and anonymisation."""
     client = get_client_for_admin(request.user, pk)
-    form = AnonymiseForm(client=client)
+    form = AnonymiseForm(client=client, request=request)
     return render(request, "audit/client_data_protection.html", {"client": client, "form": form})
 
 
@@ -114,9 +114,10 @@ def client_export(request, pk: int, fmt: str):
 @admin_required
 @require_POST
 def client_anonymise(request, pk: int):
-    """Anonymise the client for good after the administrator typed the code to confirm."""
+    """Anonymise the client for good after the administrator typed the client's code and
+    confirmed with their password (and authenticator code)."""
     client = get_client_for_admin(request.user, pk)
-    form = AnonymiseForm(request.POST, client=client)
+    form = AnonymiseForm(request.POST, client=client, request=request)
     if not form.is_valid():
         context = {"client": client, "form": form}
         return render(request, "audit/client_data_protection.html", context)

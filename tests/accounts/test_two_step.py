@@ -128,7 +128,11 @@ def test_an_open_redirect_is_refused(client, enrolled_guarantor):
 
 def test_new_recovery_codes_replace_the_old_ones(client, enrolled_guarantor, verified_login):
     verified_login(enrolled_guarantor)
-    response = client.post(reverse("accounts:recovery_codes"))
+    device = TOTPDevice.objects.get(user=enrolled_guarantor)
+    response = client.post(
+        reverse("accounts:recovery_codes"),
+        {"codes-password": "heslo-pro-testy-2026", "codes-otp_token": _code(device)},
+    )
     codes = response.context["codes"]
     assert len(codes) == 10
     assert all(re.fullmatch(r"[a-z2-7]{8}", code) for code in codes)
@@ -141,9 +145,10 @@ def test_new_recovery_codes_replace_the_old_ones(client, enrolled_guarantor, ver
 def test_worker_may_turn_it_off_guarantor_may_not(
     client, worker_a, enrolled_guarantor, verified_login
 ):
-    TOTPDevice.objects.create(user=worker_a, name="app", confirmed=True)
+    device = TOTPDevice.objects.create(user=worker_a, name="app", confirmed=True)
     verified_login(worker_a)
-    assert client.post(reverse("accounts:mfa_disable")).status_code == 302
+    confirmation = {"off-password": "heslo-pro-testy-2026", "off-otp_token": _code(device)}
+    assert client.post(reverse("accounts:mfa_disable"), confirmation).status_code == 302
     assert not TOTPDevice.objects.filter(user=worker_a).exists()
     verified_login(enrolled_guarantor)
     assert client.post(reverse("accounts:mfa_disable")).status_code == 403

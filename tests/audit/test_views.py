@@ -153,7 +153,8 @@ def test_anonymise_needs_the_typed_code(english, client, admin_user, client_a):
     client.force_login(admin_user)
 
     response = client.post(
-        reverse("audit:client_anonymise", args=[client_a.pk]), {"confirm_code": "XYZ"}
+        reverse("audit:client_anonymise", args=[client_a.pk]),
+        {"confirm_code": "XYZ", "password": "heslo-pro-testy-2026"},
     )
 
     assert response.context["form"].errors == {"confirm_code": [str(CODE_MISMATCH)]}
@@ -164,7 +165,8 @@ def test_anonymise_from_the_page(client, admin_user, client_a):
     client.force_login(admin_user)
 
     response = client.post(
-        reverse("audit:client_anonymise", args=[client_a.pk]), {"confirm_code": client_a.code}
+        reverse("audit:client_anonymise", args=[client_a.pk]),
+        {"confirm_code": client_a.code, "password": "heslo-pro-testy-2026"},
     )
 
     anonymised = Client.objects.get(pk=client_a.pk)

@@ -93,7 +93,10 @@ def test_invite_into_foreign_project_is_refused(english, project, foreign_projec
 def test_deactivated_person_cannot_sign_in_and_keeps_history(client, admin_user, worker_a):
     client.force_login(admin_user)
 
-    response = client.post(reverse("console:user_set_active", args=[worker_a.pk]), {"active": "0"})
+    response = client.post(
+        reverse("console:user_set_active", args=[worker_a.pk]),
+        {"active": "0", "password": "heslo-pro-testy-2026"},
+    )
 
     worker_a.refresh_from_db()
     assert response.status_code == 302
@@ -111,7 +114,9 @@ def test_person_working_for_another_organisation_is_not_deactivated(
     client.force_login(admin_user)
 
     response = client.post(
-        reverse("console:user_set_active", args=[worker_a.pk]), {"active": "0"}, follow=True
+        reverse("console:user_set_active", args=[worker_a.pk]),
+        {"active": "0", "password": "heslo-pro-testy-2026"},
+        follow=True,
     )
 
     worker_a.refresh_from_db()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cz import rc
 
 from casework import czech, uploads
+from casework.audit.sensitive import may_see_special_categories
 from casework.models import Locality, Membership, Project
 from casework.roles import Role, managed_project_ids, worker_project_ids
 from casework.validators import normalise_birth_number, validate_birth_number, validate_postcode
@@ -82,6 +83,14 @@ DISADVANTAGE_CODES_MISSING = _(
 )
 DISADVANTAGE_CODES_NOT_EXPECTED = _(
     "Disadvantages are ticked only with “Answered”. Clear the ticks or change the answer."
+)
+SPECIAL_CODES_HIDDEN = _(
+    "Special-category codes (disability, national minority, after imprisonment, addiction) "
+    "are shown only to the client's worker and the administrators; any recorded are kept."
+)
+SPECIAL_CODES_KEEP_ANSWER = _(
+    "The answer includes special-category codes that only the client's worker or an "
+    "administrator can see, so only they can change it to this."
 )
 
 # Gender codes of the funder's list (DOMAIN.md §3) that a birth number can confirm.
@@ -523,16 +532,32 @@ class EnrolmentForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    # Code lists that may hold special categories (``MonitoringCode.is_special_category``).
+    CODE_LISTS = {"disadvantages": "disadvantage", "exit_situations": "exit_situation"}
+
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", self.instance.version)
         self.fields["labour_status"].queryset = _codes("labour_status")
         self.fields["exit_labour_status"].queryset = _codes("labour_status")
         self.fields["education"].queryset = _codes("education")
-        self.fields["disadvantages"].queryset = _codes("disadvantage")
-        self.fields["exit_situations"].queryset = _codes("exit_situation")
+        for name, kind in self.CODE_LISTS.items():
+            self.fields[name].queryset = _codes(kind)
         self.fields["disadvantage_answer"].choices = DisadvantageAnswer.choices
         self.fields["disadvantage_answer"].required = False
+        # Who may not see the person's special categories neither sees nor changes them: the
+        # choices leave them out and the recorded ones are kept on save (``hidden_codes``).
+        self.may_see_special = may_see_special_categories(user, self.instance.client)
+        self.hidden_codes: dict[str, list[MonitoringCode]] = {}
+        if not self.may_see_special:
+            for name in self.CODE_LISTS:
+                field = self.fields[name]
+                field.queryset = field.queryset.filter(is_special_category=False)
+                recorded = getattr(self.instance, name) if self.instance.pk else None
+                self.hidden_codes[name] = (
+                    list(recorded.filter(is_special_category=True)) if recorded else []
+                )
+            self.fields["disadvantages"].help_text = SPECIAL_CODES_HIDDEN
 
     def clean(self):
         data = super().clean()
@@ -547,10 +572,16 @@ class EnrolmentForm(forms.ModelForm):
         if data.get("exit_reason") and "exit_date" in data and not exit_date:
             self.add_error("exit_date", forms.ValidationError(EXIT_DATE_MISSING))
         answer, codes = data.get("disadvantage_answer"), data.get("disadvantages")
-        if answer == DisadvantageAnswer.ANSWERED and codes is not None and not codes:
+        hidden = self.hidden_codes.get("disadvantages", [])
+        if answer == DisadvantageAnswer.ANSWERED and codes is not None and not codes and not hidden:
             self.add_error("disadvantages", forms.ValidationError(DISADVANTAGE_CODES_MISSING))
         if answer != DisadvantageAnswer.ANSWERED and codes:
             self.add_error("disadvantages", forms.ValidationError(DISADVANTAGE_CODES_NOT_EXPECTED))
+        if answer != DisadvantageAnswer.ANSWERED and hidden:
+            self.add_error("disadvantage_answer", forms.ValidationError(SPECIAL_CODES_KEEP_ANSWER))
+        for name, kept in self.hidden_codes.items():
+            if data.get(name) is not None:
+                data[name] = [*data[name], *kept]
         return data
 
 

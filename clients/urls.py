@@ -6,6 +6,7 @@ app_name = "clients"
 
 urlpatterns = [
     path("", views.client_list, name="list"),
+    path("search/", views.client_search, name="search"),
     path("export.csv", views.client_export, name="export"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("new/", views.client_create, name="create"),

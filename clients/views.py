@@ -18,6 +18,7 @@ from casework.audit.events import record_access
 from casework.audit.models import AccessAction
 from casework.conflicts import add_refusal
 from casework.exports import csv_response
+from casework.private_search import PrivateSearch, search_redirect
 from casework.roles import can_sign_plan, manager_required
 from clients import services
 from clients.filters import ClientFilter, TaskFilter
@@ -54,25 +55,65 @@ from clients.queries import (
 PAGE_SIZE = 50
 
 
-@login_required
-def client_list(request):
+SEARCH_SCOPE = "clients"
+# The filters that carry no personal data and may stay in the list's address.
+LIST_FILTERS = ("project", "locality", "status", "worker", "participant")
+SEARCH_EXPIRED = gettext_lazy(
+    "That search is no longer available (searches are kept only for a while and only in your "
+    "own session), so all clients are shown. Search again."
+)
+
+
+def _client_filter(request, query) -> tuple[ClientFilter, PrivateSearch]:
+    """The list's filter from ``query``; the search text comes from the session token."""
+    search = PrivateSearch.from_request(request, SEARCH_SCOPE, query)
     client_filter = ClientFilter(
-        request.GET,
+        search.filter_data(query, "q"),
         queryset=Client.objects.visible_to(request.user).with_list_data(),
         request=request,
     )
-    page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "clients/client_list.html#rows" if request.htmx else "clients/client_list.html"
+    return client_filter, search
+
+
+@login_required
+def client_list(request):
+    return _client_list_page(request, request.GET)
+
+
+def _client_list_page(request, query, *, rows_only: bool = False):
+    query = query.copy()
+    query.pop("q", None)  # text typed into an address is neither searched nor passed on
+    client_filter, search = _client_filter(request, query)
+    page = Paginator(client_filter.qs, PAGE_SIZE).get_page(query.get("page"))
+    template = (
+        "clients/client_list.html#rows" if request.htmx or rows_only else "clients/client_list.html"
+    )
     context = {
         "filter": client_filter,
         "page": page,
         "page_numbers": page.paginator.get_elided_page_range(page.number),
+        "list_query": query,
+        "search_expired": SEARCH_EXPIRED if search.expired else "",
     }
     response = render(request, template, context)
-    # The rows and the full page share one address (hx-push-url): keep them apart in caches,
+    # The rows and the full page share one address (HX-Push-Url): keep them apart in caches,
     # or the back button can show the bare rows.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+@require_POST
+def client_search(request):
+    """The search form: the text goes into the session, the address gets only a token."""
+    return search_redirect(
+        request,
+        SEARCH_SCOPE,
+        reverse("clients:list"),
+        text=request.POST.get("q", ""),
+        keep=LIST_FILTERS,
+        render_rows=lambda query: _client_list_page(request, query, rows_only=True),
+    )
 
 
 @login_required
@@ -100,11 +141,7 @@ def _page_number(raw: str | None) -> int:
 @login_required
 def client_export(request):
     """The filtered client list as CSV for Czech Excel (no more than the user may see)."""
-    client_filter = ClientFilter(
-        request.GET,
-        queryset=Client.objects.visible_to(request.user).with_list_data(),
-        request=request,
-    )
+    client_filter, _search = _client_filter(request, request.GET)
     rows = (
         [
             c.code,
@@ -226,7 +263,7 @@ def _save_client(form, members, consents, *, by) -> Client:
 def enrolment_edit(request, pk: int):
     """A client's cooperation in one project: start, end and reason, monitoring data."""
     enrolment = get_enrolment_for_user(request.user, pk)
-    form = EnrolmentForm(request.POST or None, instance=enrolment)
+    form = EnrolmentForm(request.POST or None, instance=enrolment, user=request.user)
     conflict = None
     if form.is_bound and form.is_valid():
         try:

@@ -22,13 +22,19 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
+from casework.audit.sensitive import (
+    ExportPurpose,
+    export_permission,
+    exportable_disadvantage_codes,
+    special_category_codes,
+)
 from casework.exports import safe_cell
 from casework.models import InterventionParticipant, Project, ReportingPeriod
 from clients.models import Client, Enrolment
@@ -380,9 +386,41 @@ def support_row(person: ExportPerson, period_start: dt.date, period_end: dt.date
     ]
 
 
-def persons_csv(project: Project, period_start: dt.date, period_end: dt.date, **options) -> bytes:
+def persons_csv(
+    project: Project,
+    period_start: dt.date,
+    period_end: dt.date,
+    *,
+    produced_by=None,
+    **options,
+) -> bytes:
+    """The persons file. Special-category codes (ZNZP, ZNMIG…) are in it only when
+    ``produced_by`` may submit them (``casework.audit.sensitive``: the organisation's
+    administrators); made by anyone else, or by nobody named, they are left out."""
     persons = export_persons(project, period_start, period_end, **options)
-    rows = [person_row(p, period_end) for p in persons if not p.blockers]
+    purpose = ExportPurpose.FUNDER_SUBMISSION
+    permission = export_permission(
+        purpose, user=produced_by, organisation_id=project.organisation_id
+    )
+    special = special_category_codes()
+
+    def exportable(person: ExportPerson) -> ExportPerson:
+        def keep(codes):
+            return exportable_disadvantage_codes(
+                codes,
+                purpose=purpose,
+                permission=permission,
+                client_id=person.enrolment.client_id,
+                special=special,
+            )
+
+        return replace(
+            person,
+            disadvantage_codes=keep(person.disadvantage_codes),
+            exit_situation_codes=keep(person.exit_situation_codes),
+        )
+
+    rows = [person_row(exportable(p), period_end) for p in persons if not p.blockers]
     return isesf_csv(PERSON_COLUMNS, rows)
 
 

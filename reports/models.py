@@ -8,7 +8,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Project
-from casework.roles import is_active_user, managed_project_ids, worker_project_ids
+from casework.roles import (
+    admin_organisation_ids,
+    is_active_user,
+    managed_project_ids,
+    worker_project_ids,
+)
 
 
 class ReportKind(models.TextChoices):
@@ -36,7 +41,10 @@ class GeneratedReportQuerySet(models.QuerySet):
         """Reports the user may see and download.
 
         Reports aggregate a whole project, so its guarantors and the organisation's admins see
-        all of them. A field worker sees only the reports about their own work: kinds
+        all of them, except that the per-person reports which may carry special categories
+        (``SPECIAL_CATEGORY_REPORTS``) are seen only by their maker and the admins.
+
+        A field worker sees only the reports about their own work: kinds
         registered ``for_workers``, made by them, about them (``parameters["worker"]``), in a
         project where they still work.
         """
@@ -44,9 +52,17 @@ class GeneratedReportQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
+        from casework.audit.sensitive import SPECIAL_CATEGORY_REPORTS
         from reports.registry import worker_kinds
 
-        return self.filter(
+        # Reports that may carry special categories per person: their maker and the
+        # organisation's admins only (``casework.audit.sensitive``), not the other guarantors.
+        special = (
+            Q(kind__in=SPECIAL_CATEGORY_REPORTS)
+            & ~Q(created_by=user)
+            & ~Q(project__organisation__in=admin_organisation_ids(user))
+        )
+        return self.exclude(special).filter(
             Q(project__in=managed_project_ids(user))
             | Q(
                 kind__in=worker_kinds(),

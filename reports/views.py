@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from casework.audit.events import record_access
 from casework.audit.models import AccessAction
+from casework.audit.sensitive import SPECIAL_CATEGORY_FIGURES, may_list_special_category_persons
 from casework.models import Locality, Project
 from clients.models import Client
 from clients.queries import ENTRY_FIELD_LABELS
@@ -221,7 +222,12 @@ def indicator_detail(request, pk: int, code: str):
     form = IndicatorPeriodForm(request.GET, project=project, today=timezone.localdate())
     period = form.period()
     page = None
-    if period is not None:
+    # Who is behind the minority figure is a special category: the count is on the indicator
+    # page for every manager, the names only for the organisation's administrators.
+    names_withheld = name in SPECIAL_CATEGORY_FIGURES and not may_list_special_category_persons(
+        request.user, project.organisation_id
+    )
+    if period is not None and not names_withheld:
         rows = queries.indicator_drilldown(project, code, period[1])
         page = Paginator(rows, DRILLDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
         for row in page.object_list:
@@ -246,6 +252,7 @@ def indicator_detail(request, pk: int, code: str):
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number) if page else [],
             "is_documents": name == "output_documents",
+            "names_withheld": names_withheld,
         },
     )
 

@@ -122,7 +122,7 @@ def child_pages(args) -> dict:
     pages = {
         "Today /": "/",
         "client list": "/clients/",
-        f"client search ?q={SEARCH}": f"/clients/?q={SEARCH}",
+        f"client search “{SEARCH}”": None,  # the tokenised list URL, set once signed in
         "case file (busiest client)": f"/clients/{busiest['client']}/",
         "intervention list": "/interventions/",
         "caseload board": "/board/",
@@ -139,6 +139,12 @@ def child_pages(args) -> dict:
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
         return response
+
+    # The search text is posted once and kept in the session; the list is then read by token.
+    searched = browser.post(reverse("clients:search"), {"q": SEARCH})
+    if searched.status_code != 303:
+        raise SystemExit(f"the client search answered {searched.status_code}")
+    pages[f"client search “{SEARCH}”"] = searched["Location"]
 
     results = {}
     for name, path in pages.items():

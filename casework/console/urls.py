@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.console_home, name="home"),
     # People and roles
     path("users/", views.user_list, name="user_list"),
+    path("users/search/", views.user_search, name="user_search"),
     path("users/invite/", views.user_invite, name="user_invite"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),

@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from casework.accounts.reauth import ReauthForm
 from casework.console import services
 from casework.console.access import (
     admin_required,
@@ -48,10 +49,16 @@ from casework.models import (
     ReportingPeriod,
     Topic,
 )
+from casework.private_search import PrivateSearch, search_redirect
 from debts.models import CreditorType, LegalParameterSet
 from housing.models import RiskFactorSet
 
 PAGE_SIZE = 25
+USER_SEARCH_SCOPE = "console-users"
+SEARCH_EXPIRED = _(
+    "That search is no longer available (searches are kept only for a while and only in your "
+    "own session), so everyone is shown. Search again."
+)
 USER_INVITED = _("The invitation has been sent to %(email)s.")
 ROLE_SAVED = _("The role is saved.")
 ROLE_REMOVED = _("The role is removed; the person's records stay as they are.")
@@ -81,7 +88,10 @@ def console_home(request):
 @admin_required
 def user_list(request):
     """People with a role in the administrator's organisations, with those roles."""
-    form = UserSearchForm(request.GET or None)
+    search = PrivateSearch.from_request(request, USER_SEARCH_SCOPE)
+    form = UserSearchForm(search.filter_data(QueryDict(), "q") if search.text else None)
+    if search.expired:
+        messages.warning(request, SEARCH_EXPIRED)
     users = managed_users(request.user).order_by("last_name", "first_name", "pk")
     if form.is_valid() and (q := form.cleaned_data["q"]):
         users = users.filter(
@@ -93,6 +103,15 @@ def user_list(request):
     memberships = managed_memberships(request.user).select_related("project")
     users = users.prefetch_related(Prefetch("memberships", queryset=memberships))
     return render(request, "console/user_list.html", {"form": form, **_page(request, users)})
+
+
+@login_required
+@admin_required
+@require_POST
+def user_search(request):
+    """The people search: the text goes into the session, the address gets only a token."""
+    url = reverse("console:user_list")
+    return search_redirect(request, USER_SEARCH_SCOPE, url, text=request.POST.get("q", ""), keep=())
 
 
 @login_required
@@ -125,16 +144,26 @@ def user_detail(request, pk: int):
         else:
             messages.success(request, ROLE_SAVED)
             return redirect("console:user_detail", person.pk)
+    return _user_detail_page(request, person, form=form, deactivate_form=None)
+
+
+def _user_detail_page(request, person, *, form, deactivate_form):
+    can_deactivate = (
+        manages_all_memberships_of(request.user, person) and person.pk != request.user.pk
+    )
+    if can_deactivate and deactivate_form is None:
+        deactivate_form = ReauthForm(request=request)
     context = {
         "person": person,
         "form": form,
+        "deactivate_form": deactivate_form,
         "memberships": managed_memberships(request.user)
         .filter(user=person)
         .select_related("project__organisation"),
-        "can_deactivate": manages_all_memberships_of(request.user, person)
-        and person.pk != request.user.pk,
+        "can_deactivate": can_deactivate,
     }
-    return render(request, "console/user_detail.html", context, status=400 if form.errors else 200)
+    failed = form.errors or (deactivate_form is not None and deactivate_form.errors)
+    return render(request, "console/user_detail.html", context, status=400 if failed else 200)
 
 
 @login_required
@@ -155,15 +184,22 @@ def membership_remove(request, pk: int):
 @admin_required
 @require_POST
 def user_set_active(request, pk: int):
-    """Deactivate (``active=0``) or reactivate (``active=1``) a person's account."""
+    """Deactivate (``active=0``) or reactivate (``active=1``) a person's account.
+
+    Deactivation is confirmed with the administrator's password (and authenticator code).
+    """
     person = get_managed_user(request.user, pk)
     active = request.POST.get("active") == "1"
+    may_manage_all = manages_all_memberships_of(request.user, person)
+    # Where the service refuses anyway (own account, someone working elsewhere) it says why.
+    if not active and may_manage_all and person.pk != request.user.pk:
+        reauth = ReauthForm(request.POST, request=request)
+        if not reauth.is_valid():
+            form = MembershipForm(projects=managed_projects(request.user))
+            return _user_detail_page(request, person, form=form, deactivate_form=reauth)
     try:
         services.set_user_active(
-            person,
-            by=request.user,
-            active=active,
-            may_manage_all=manages_all_memberships_of(request.user, person),
+            person, by=request.user, active=active, may_manage_all=may_manage_all
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])

@@ -1,7 +1,8 @@
 """A project's clients, interventions and debts in the import layout (the round trip).
 
 Exporting and importing the result changes nothing; importing it into an empty organisation
-recreates the same rows (given the same code lists, localities and workers).
+recreates the same rows (given the same code lists, localities and workers) except the
+special-category disadvantage codes, which no spreadsheet export carries.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from casework.audit.sensitive import ExportPurpose, exportable_disadvantage_codes
 from casework.imports import cells
 from casework.imports import layouts as L
 from casework.imports.models import ImportKind
@@ -69,7 +71,13 @@ def client_rows(project: Project) -> list[list]:
         elif enrolment.disadvantage_answer == DisadvantageAnswer.DECLINED:
             disadvantage = DISADVANTAGE_DECLINED
         else:
-            disadvantage = _codes(enrolment.disadvantages.all())
+            # Special-category codes never leave in a spreadsheet (``casework.audit.sensitive``);
+            # importing the file back keeps the recorded ones.
+            disadvantage = _codes(
+                exportable_disadvantage_codes(
+                    enrolment.disadvantages.all(), purpose=ExportPurpose.LISTING
+                )
+            )
         rows.append(
             [
                 client.code,
@@ -100,7 +108,11 @@ def client_rows(project: Project) -> list[list]:
                 enrolment.education.code if enrolment.education else "",
                 disadvantage,
                 enrolment.exit_labour_status.code if enrolment.exit_labour_status else "",
-                _codes(enrolment.exit_situations.all()),
+                _codes(
+                    exportable_disadvantage_codes(
+                        enrolment.exit_situations.all(), purpose=ExportPurpose.LISTING
+                    )
+                ),
                 client.notes,
             ]
         )

@@ -541,6 +541,16 @@ class ClientImporter(Importer):
         # model's rules (field formats, the birth-year constraints) are checked here.
         self._full_clean(row, client, exclude=["household", "organisation", *CLIENT_LOOKUPS])
         current_enrolment = self.enrolments.get(existing.pk) if existing else None
+        # Exports leave special-category codes out (``casework.audit.sensitive``), so a
+        # re-imported file keeps the ones recorded instead of wiping them.
+        kept = (
+            [c for c in current_enrolment.disadvantages.all() if c.is_special_category]
+            if current_enrolment is not None
+            else []
+        )
+        if kept and enrolment["disadvantage_answer"] in ("", DisadvantageAnswer.ANSWERED):
+            enrolment["disadvantage_answer"] = DisadvantageAnswer.ANSWERED
+            disadvantages = list({c.pk: c for c in [*disadvantages, *kept]}.values())
         candidate = Enrolment(project=self.project, **enrolment)
         self._full_clean(
             row,

@@ -3,6 +3,8 @@
 Parameters: ``{"participants_only": true}`` keeps only the persons who are participants at the
 period end; by default everyone with valid support in the period is exported. Persons who
 cannot be exported yet are left out; ``reports.isesf.export_blockers`` lists them and why.
+Special-category disadvantage codes are in the persons CSV only when an administrator of the
+organisation made it (``casework.audit.sensitive``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ def _options(report) -> dict:
 def build_persons(report, progress) -> bytes:
     progress(10)
     content = persons_csv(
-        report.project, report.period_start, report.period_end, **_options(report)
+        report.project,
+        report.period_start,
+        report.period_end,
+        produced_by=report.created_by,
+        **_options(report),
     )
     progress(100)
     return content

@@ -9,7 +9,7 @@
 - **Evidence pack** (``evidence_pack``, PDF): one person (``{"client": <id>}``, enrolled in the
   report's project): consents, entry and exit data, participant status at the period end and
   every dated support up to the period end per key activity, the ones outside entry–exit
-  marked as not counted.
+  marked as not counted; special-category codes are never in it (``casework.audit.sensitive``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Q
 from django.utils.translation import gettext as _
 
+from casework.audit.sensitive import (
+    ExportPurpose,
+    export_permission,
+    exportable_disadvantage_codes,
+)
 from casework.models import InterventionParticipant
 from clients.models import Consent, DisadvantageAnswer, Enrolment, MonitoringCode
 from clients.models import MonitoringCodeKind as Kind
@@ -82,6 +87,8 @@ class Sheet:
     declined: bool = False
     exit_labour_status: list[Option] = field(default_factory=list)
     exit_situations: list[Option] = field(default_factory=list)
+    # Special-category codes left off: the report's maker may not see this person's.
+    special_left_out: bool = False
 
     @property
     def client(self):
@@ -114,29 +121,44 @@ def sheet_enrolments(report):
 
 
 def sheets(report) -> tuple[str, list[Sheet]]:
-    """The sheets of a report, in surname order: two queries (code lists, enrolments)."""
+    """The sheets of a report, in surname order: two queries (code lists, enrolments), and
+    at most two to decide whose special categories the report's maker may print.
+
+    A person's special-category codes are on their sheet only when the maker may see them
+    (``casework.audit.sensitive``: the organisation's administrators, the person's own worker);
+    otherwise those codes are left off the sheet altogether and the sheet says so.
+    """
     lists = _code_lists()
     moment, enrolments = sheet_enrolments(report)
+    purpose = ExportPurpose.MONITORING_SHEET
+    permission = export_permission(
+        purpose, user=report.created_by, organisation_id=report.project.organisation_id
+    )
     result = []
     for enrolment in enrolments:
         answer = enrolment.disadvantage_answer
+
+        def printable(codes, enrolment=enrolment):
+            return exportable_disadvantage_codes(
+                codes, purpose=purpose, permission=permission, client_id=enrolment.client_id
+            )
+
+        disadvantage_codes = printable(lists[Kind.DISADVANTAGE])
+        exit_codes = printable(lists[Kind.EXIT_SITUATION])
         result.append(
             Sheet(
                 enrolment=enrolment,
                 gender=_single(lists[Kind.GENDER], enrolment.client.gender_id),
                 labour_status=_single(lists[Kind.LABOUR_STATUS], enrolment.labour_status_id),
                 education=_single(lists[Kind.EDUCATION], enrolment.education_id),
-                disadvantages=_options(
-                    lists[Kind.DISADVANTAGE], set(enrolment.disadvantage_ids or ())
-                ),
+                special_left_out=len(disadvantage_codes) < len(lists[Kind.DISADVANTAGE]),
+                disadvantages=_options(disadvantage_codes, set(enrolment.disadvantage_ids or ())),
                 no_disadvantage=answer == DisadvantageAnswer.NONE,
                 declined=answer == DisadvantageAnswer.DECLINED,
                 exit_labour_status=_single(
                     lists[Kind.LABOUR_STATUS], enrolment.exit_labour_status_id
                 ),
-                exit_situations=_options(
-                    lists[Kind.EXIT_SITUATION], set(enrolment.exit_situation_ids or ())
-                ),
+                exit_situations=_options(exit_codes, set(enrolment.exit_situation_ids or ())),
             )
         )
     return moment, result
@@ -229,11 +251,13 @@ def evidence(report) -> dict:
             _("The client is not enrolled in this project by the end of the period.")
         )
     client = enrolment.client
-    names = dict(
+    codes = list(
         MonitoringCode.objects.filter(
             Q(kind=Kind.DISADVANTAGE) | Q(kind=Kind.EXIT_SITUATION)
-        ).values_list("code", "name")
+        ).values_list("code", "name", "is_special_category")
     )
+    names = {value: name for value, name, _special in codes}
+    special = frozenset(value for value, _name, is_special in codes if is_special)
     consents = list(Consent.objects.filter(client=client).order_by("given_on", "pk"))
     participations = (
         InterventionParticipant.objects.filter(
@@ -278,8 +302,19 @@ def evidence(report) -> dict:
         "client": client,
         "consents": consents,
         "missing_labels": [str(ENTRY_FIELD_LABELS[name]) for name in enrolment.missing_fields],
-        "disadvantages": [(c, names.get(c, "")) for c in enrolment.disadvantage_codes],
-        "exit_situations": [(c, names.get(c, "")) for c in enrolment.exit_situation_codes],
+        # A pack for an on-site check is no funder submission: no special categories in it.
+        "disadvantages": [
+            (c, names.get(c, ""))
+            for c in exportable_disadvantage_codes(
+                enrolment.disadvantage_codes, purpose=ExportPurpose.LISTING, special=special
+            )
+        ],
+        "exit_situations": [
+            (c, names.get(c, ""))
+            for c in exportable_disadvantage_codes(
+                enrolment.exit_situation_codes, purpose=ExportPurpose.LISTING, special=special
+            )
+        ],
         "activities": groups,
         "total_minutes": sum(a.valid_minutes for a in groups),
         "in_person_minutes": sum(a.in_person_minutes for a in groups),

@@ -245,6 +245,7 @@ def test_login_required_list_covers_every_screen():
         "clients:plan_print",
         "clients:plan_sign",
         "clients:reassign",
+        "clients:search",
         "clients:task_create",
         "clients:task_done",
         "clients:task_edit",

@@ -148,7 +148,7 @@ def test_admin_sees_client_of_organisation_in_no_project(everyone, organisation,
 def test_client_list_search_stays_in_scope(client, request, everyone, persona, query, expected):
     client.force_login(request.getfixturevalue(persona))
 
-    response = client.get(reverse("clients:list"), {"q": query})
+    response = client.post(reverse("clients:search"), {"q": query}, follow=True)
 
     assert [c.code for c in response.context["page"].object_list] == expected
     client_b_link = reverse("clients:detail", args=[everyone["client_b"].pk])
@@ -221,7 +221,10 @@ def test_client_export_contains_only_visible_clients(client, request, everyone, 
 def test_client_export_applies_the_search_inside_the_scope(client, everyone, worker_a):
     client.force_login(worker_a)
 
-    response = client.get(reverse("clients:export"), {"q": "Bartoš"})
+    searched = client.post(reverse("clients:search"), {"q": "Bartoš"})
+    token = searched["Location"].split("search=")[1]
+
+    response = client.get(reverse("clients:export"), {"search": token})
 
     assert _export_rows(response)[1:] == []
 

@@ -134,7 +134,10 @@ def test_search_can_use_its_indexes(people, text, indexes):
 
 def _list(client, user, **params):
     client.force_login(user)
-    response = client.get(reverse("clients:list"), params)
+    if "q" in params:
+        response = client.post(reverse("clients:search"), params, follow=True)
+    else:
+        response = client.get(reverse("clients:list"), params)
     return [c.code for c in response.context["page"].object_list]
 
 
@@ -248,8 +251,9 @@ def test_client_list_query_count_with_search_and_filters(
         CaseAssignmentFactory(client=person, project=project, worker=worker_a)
         _support(person, project, 40 * 60)
     client.force_login(worker_a)
+    searched = client.post(reverse("clients:search"), {"q": "nowak"})
     params = {
-        "q": "nowak",
+        "search": searched["Location"].split("search=")[1],
         "project": project.pk,
         "locality": hvezdov.pk,
         "status": ClientStatus.ACTIVE,

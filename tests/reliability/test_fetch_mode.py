@@ -15,7 +15,6 @@ from casework.models import Intervention
 LIST_PAGES = (
     "/",
     "/clients/",
-    "/clients/?q=Ad",
     "/clients/tasks/",
     "/interventions/",
     "/outreach/",
@@ -44,6 +43,17 @@ def test_guarantor_list_pages_fetch_nothing_lazily(
 ):
     client.force_login(guarantor)
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["worker_a", "guarantor"])
+def test_client_search_fetches_nothing_lazily(
+    client, request, logged_intervention, raise_on_lazy_loads, persona
+):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.post("/clients/search/", {"q": "Ad"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[0][1] == 303
 
 
 @pytest.mark.django_db

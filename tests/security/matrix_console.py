@@ -93,6 +93,12 @@ ROWS = {
     # --- console ----------------------------------------------------------------------------
     "console:home": Row(url("console:home"), ADMINS_ONLY),
     "console:user_list": Row(url("console:user_list"), ADMINS_ONLY),
+    "console:user_search": Row(
+        url("console:user_search"),
+        expect(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT),
+        method="post",
+        data={"q": "Novák"},
+    ),
     "console:user_invite": Row(url("console:user_invite"), ADMINS_ONLY),
     "console:user_detail": Row(url("console:user_detail", "worker"), admin_object()),
     "console:user_set_active": Row(

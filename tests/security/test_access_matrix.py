@@ -103,6 +103,14 @@ MATRIX: dict[str, Row] = {
     # --- clients ----------------------------------------------------------------------------
     "clients:list": Row(url("clients:list"), everyone(), htmx=True),
     "clients:export": Row(url("clients:export"), everyone()),
+    "clients:search": Row(
+        url("clients:search"),
+        everyone(REDIRECT),
+        method="post",
+        data={"q": "Novák", "status": "active"},
+        htmx=True,
+        htmx_success=OK,
+    ),
     "clients:detail": Row(url("clients:detail", "client"), case_record(), htmx=True),
     "clients:create": Row(url("clients:create"), everyone()),
     "clients:edit": Row(url("clients:edit", "client"), case_record()),
@@ -273,7 +281,7 @@ def world(
 
 
 def _outcome(response) -> str:
-    if response.status_code == 302:
+    if response.status_code in (302, 303):
         login = reverse("login") + "?next="
         return LOGIN if response["Location"].startswith(login) else REDIRECT
     return str(response.status_code)

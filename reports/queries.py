@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.fields import ArrayField
+from django.db import connection, connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -179,26 +180,58 @@ def _with_flags(enrolments: QuerySet, period_end: dt.date) -> QuerySet:
     )
 
 
-def _conditions(project: Project) -> dict[str, Q]:
-    """The condition of each person-based indicator on ``_with_flags(enrolments_at(…))`` rows."""
-    participant = Q(is_participant=True)
-    supported = Q(has_support=True)
+def _terms(project: Project) -> dict[str, dict]:
+    """Each person-based figure as the flag values a ``_with_flags(enrolments_at(…))`` row needs.
+
+    The one definition of the figures: ``_conditions`` makes filters of it (drill-downs),
+    ``figure_counts`` the SQL of its one aggregate. Keys are flag columns, with ``__isnull``
+    for a NULL test; values are what the column must be.
+    """
+    participant = {"is_participant": True}
+    supported = {"has_support": True}
     return {
         "supported": supported,
-        "below_threshold": supported & Q(crossed_on__isnull=True),
-        "over_threshold_incomplete": Q(crossed_on__isnull=False, entry_complete=False),
+        "below_threshold": {**supported, "crossed_on__isnull": True},
+        "over_threshold_incomplete": {"crossed_on__isnull": False, "entry_complete": False},
         "participants": participant,
-        "participants_men": participant & Q(gender_code=MEN),
-        "participants_women": participant & Q(gender_code=WOMEN),
-        "participants_homeless": participant & Q(has_homeless=True),
-        "participants_minorities": participant & Q(has_minority=True),
+        "participants_men": {**participant, "gender_code": MEN},
+        "participants_women": {**participant, "gender_code": WOMEN},
+        "participants_homeless": {**participant, "has_homeless": True},
+        "participants_minorities": {**participant, "has_minority": True},
         "service_use": (
-            supported if project.participants_in_service_use else supported & ~participant
+            supported
+            if project.participants_in_service_use
+            else {**supported, "is_participant": False}
         ),
-        "purpose_fulfilled": participant & Q(exited=True, purpose_fulfilled_at_exit=True),
-        "disadvantaged_after_exit": participant
-        & Q(exited=True, has_disadvantage=True, active_after_exit=True),
+        "purpose_fulfilled": {**participant, "exited": True, "purpose_fulfilled_at_exit": True},
+        "disadvantaged_after_exit": {
+            **participant,
+            "exited": True,
+            "has_disadvantage": True,
+            "active_after_exit": True,
+        },
     }
+
+
+def _conditions(project: Project) -> dict[str, Q]:
+    """The condition of each person-based indicator on ``_with_flags(enrolments_at(…))`` rows."""
+    return {name: Q(**terms) for name, terms in _terms(project).items()}
+
+
+def _sql_condition(terms: dict) -> tuple[str, list]:
+    """``terms`` as SQL over the columns of the flag rows, the same test as ``Q(**terms)``."""
+    parts, params = [], []
+    for key, value in terms.items():
+        column, _, lookup = key.partition("__")
+        name = connection.ops.quote_name(column)
+        if lookup == "isnull":
+            parts.append(f"{name} IS {'' if value else 'NOT '}NULL")
+        elif isinstance(value, bool):
+            parts.append(f"{name} IS {'TRUE' if value else 'FALSE'}")
+        else:
+            parts.append(f"{name} = %s")
+            params.append(value)
+    return " AND ".join(parts), params
 
 
 def _indicator_rows(
@@ -553,17 +586,31 @@ def figure_counts(
 
     Keys: the names of ``_conditions`` and ``output_documents``. Two queries.
     """
-    conditions = _conditions(project)
+    terms = _terms(project)
+    columns = sorted({key.partition("__")[0] for figure in terms.values() for key in figure})
     enrolments = _with_flags(
         enrolments_at(project, period_end=period_end, locality=locality, with_minutes=False),
         period_end,
     )
-    # DISTINCT (on rows that are unique anyway) keeps the annotated rows a subquery of their
-    # own: PostgreSQL would otherwise pull it up and run the support subqueries once per
-    # indicator instead of once per enrolment.
-    counts = enrolments.distinct().aggregate(
-        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
-    )
+    # The outer COUNTs are written here rather than by ``aggregate()``: Django would walk
+    # every flag's whole expression once per figure to refer to it, which costs more than the
+    # query itself. ``OFFSET 0`` keeps the flag rows a subquery of their own: PostgreSQL would
+    # otherwise pull it up and run the link-table subqueries once per figure instead of once
+    # per enrolment.
+    rows = enrolments.order_by().values("pk", *columns)
+    inner_sql, inner_params = rows.query.sql_with_params()
+    inner_sql += " OFFSET 0"
+    selects, params = [], []
+    for name, figure in terms.items():
+        condition, condition_params = _sql_condition(figure)
+        selects.append(f"COUNT(*) FILTER (WHERE {condition}) AS {connection.ops.quote_name(name)}")
+        params += condition_params
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(selects)} FROM ({inner_sql}) AS flags",  # noqa: S608 - no input
+            [*params, *inner_params],
+        )
+        counts = dict(zip(terms, cursor.fetchone(), strict=True))
     counts["output_documents"] = output_documents(project, period_end=period_end)
     return counts
 

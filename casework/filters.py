@@ -1,9 +1,17 @@
 """Filters of the intervention log and the outreach list; the views pass scoped querysets in."""
 
+import calendar
+import datetime as dt
+from functools import partial
+
 import django_filters
 import django_filters.fields
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Max
+from django.db.models.functions import Greatest
+from django.forms.models import ModelChoiceIterator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DateInput
@@ -73,13 +81,50 @@ class KeyActivityFilter(django_filters.ModelChoiceFilter):
     field_class = KeyActivityField
 
 
+class ListedChoiceIterator(ModelChoiceIterator):
+    """Choices from a list: objects already read, or the queryset read once without a cursor."""
+
+    def __init__(self, field, objects=None):
+        super().__init__(field)
+        self._objects = objects
+
+    @property
+    def objects(self):
+        if self._objects is None:
+            self._objects = list(self.queryset)
+        return self._objects
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.objects) + (1 if self.field.empty_label is not None else 0)
+
+
+# The log opens on the last three months of the user's projects: counting and paging a whole
+# project's history (hundreds of thousands of rows) on every visit is slow, and old entries
+# are one cleared date away.
+DEFAULT_MONTHS = 3
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (the month's last day if it is shorter)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month = month_index + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 class InterventionFilter(django_filters.FilterSet):
     """Filters of the intervention log (project, key activity, dates, worker, client code,
     institution).
 
     Indexes behind them: intervention_project_date_idx, intervention_ka_date_idx,
     intervention_date_idx, intervention_worker_idx, participant_client_idx and the
-    institution_id index of the intervention–institution join table.
+    institution_id index of the intervention–institution join table; the count of the
+    default date range reads intervention_date_scope_idx alone.
     """
 
     project = django_filters.ModelChoiceFilter(label=_("Project"), queryset=_projects)
@@ -102,11 +147,57 @@ class InterventionFilter(django_filters.FilterSet):
         model = Intervention
         fields = []
 
-    def __init__(self, *args, show_worker: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, show_worker: bool = False, request=None, **kwargs):
+        # The visible projects are read once: the project choices and the default date range.
+        self.visible_projects = list(
+            _projects(request).annotate(
+                last_day=Greatest("end_date", Max("extensions__new_end_date"))
+            )
+        )
+        self.default_range = None
+        # Only a log opened without any filter gets the default; any filter searches all dates.
+        if data is not None and not any(name in data for name in self.base_filters):
+            self.default_range = self.default_dates(self.visible_projects)
+        if self.default_range:
+            data = data.copy()
+            start, end = self.default_range
+            data["date_from"] = start.isoformat()
+            data["date_to"] = end.isoformat() if end else ""
+        super().__init__(data, *args, request=request, **kwargs)
         # Only guarantors and admins choose among workers; a worker's log is their own.
         if not show_worker:
             del self.filters["worker"]
+        # The same choices as the declared querysets, from the projects already read.
+        project_ids = [p.pk for p in self.visible_projects]
+        self.filters["key_activity"].queryset = (
+            KeyActivity.objects.filter(project__in=project_ids)
+            .select_related("project")
+            .order_by("project__name", "code")
+        )
+        self.filters["institution"].queryset = Institution.objects.filter(
+            organisation__in={p.organisation_id for p in self.visible_projects}
+        ).order_by("name")
+        # Choices from plain lists: the project list already read, the others in one query each
+        # rather than through a server-side cursor (three round trips per select).
+        for name, field in self.form.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                objects = self.visible_projects if name == "project" else None
+                field.iterator = partial(ListedChoiceIterator, objects=objects)
+                field.widget.choices = field.choices
+
+    @staticmethod
+    def default_dates(projects) -> tuple[dt.date, dt.date | None] | None:
+        """The three months up to today, or up to the last day of the user's latest project.
+
+        Open-ended when it is today; ``None`` without any project.
+        """
+        if not projects:
+            return None
+        today = timezone.localdate()
+        last_day = max(p.last_day for p in projects)
+        if last_day >= today:
+            return months_before(today, DEFAULT_MONTHS), None
+        return months_before(last_day, DEFAULT_MONTHS), last_day
 
     def with_worker(self, queryset, name, value):
         return queryset.filter(workers=value)

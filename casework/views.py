@@ -79,7 +79,7 @@ def intervention_list(request):
     """The interventions the user may see, newest first (a worker's own log)."""
     intervention_filter = InterventionFilter(
         request.GET,
-        queryset=Intervention.objects.visible_to(request.user).with_list_data(),
+        queryset=Intervention.objects.visible_to(request.user).with_log_data(),
         request=request,
         show_worker=has_role(request.user, Role.GUARANTOR, Role.ADMIN),
     )

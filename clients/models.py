@@ -173,6 +173,15 @@ def _contacts(client, today: dt.date, projects=None):
     return contacts
 
 
+def own_case_clients(user) -> models.QuerySet:
+    """Ids of the clients currently assigned to the worker in a project where they work."""
+    return (
+        CaseAssignment.objects.current()
+        .filter(worker=user, project__in=worker_project_ids(user))
+        .values("client")
+    )
+
+
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user) -> ClientQuerySet:
         """The clients a user may see (SPEC.md roles table).
@@ -190,16 +199,12 @@ class ClientQuerySet(models.QuerySet):
             Q(organisation__in=admin_organisation_ids(user))
             | Q(pk__in=Enrolment.objects.filter(project__in=managed).values("client"))
             | Q(pk__in=CaseAssignment.objects.filter(project__in=managed).values("client"))
-            | Q(pk__in=self.assigned_to(user).values("pk"))
+            | Q(pk__in=own_case_clients(user))
         )
 
     def assigned_to(self, user) -> ClientQuerySet:
         """Clients with a current assignment to this worker in a project where they work."""
-        return self.filter(
-            pk__in=CaseAssignment.objects.current()
-            .filter(worker=user, project__in=worker_project_ids(user))
-            .values("client")
-        )
+        return self.filter(pk__in=own_case_clients(user))
 
     def active(self) -> ClientQuerySet:
         return self.filter(status=ClientStatus.ACTIVE)
@@ -809,6 +814,22 @@ class TaskQuerySet(models.QuerySet):
             | (Q(project__isnull=False) & project_record_scope(user))
         )
 
+    def in_visible_case_file(self, user, client) -> TaskQuerySet:
+        """``visible_to(user).filter(client=client)`` for a client the user is known to see.
+
+        The case file has already found the client through ``Client.objects.visible_to``, so
+        the client branch of ``visible_to`` holds and is not asked of the database again.
+        """
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self.filter(client=client)
+        return self.filter(client=client).filter(
+            Q(owner=user)
+            | Q(project__isnull=True)
+            | (Q(project__isnull=False) & project_record_scope(user))
+        )
+
     def open(self) -> TaskQuerySet:
         return self.filter(done_at__isnull=True)
 
@@ -909,6 +930,15 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(
             (Q(project__isnull=True) & Q(client__in=Client.objects.visible_to(user)))
             | (Q(project__isnull=False) & project_record_scope(user))
+        )
+
+    def in_visible_case_file(self, user, client) -> DocumentQuerySet:
+        """``visible_to(user).filter(client=client)`` for a client the user is known to see
+        (see ``TaskQuerySet.in_visible_case_file``)."""
+        if not is_active_user(user):
+            return self.none()
+        return self.filter(client=client).filter(
+            Q(project__isnull=True) | (Q(project__isnull=False) & project_record_scope(user))
         )
 
 

@@ -103,3 +103,94 @@ def age(birth_date) -> int | None:
     today = timezone.localdate()
     had_birthday = (today.month, today.day) >= (birth_date.month, birth_date.day)
     return today.year - birth_date.year - (0 if had_birthday else 1)
+
+
+@register.filter
+def filter_field(bound_field) -> str:
+    """A list filter's field in the Bootstrap markup of the forms: label, control, errors.
+
+    The same output as crispy-forms' ``as_crispy_field`` for the plain inputs and selects of
+    the list filters, without its template machinery (a list page renders several of them on
+    every request).
+    """
+    from django.forms import CheckboxInput, Select
+    from django.utils.html import format_html, format_html_join
+
+    widget = bound_field.field.widget
+    kind = type(widget).__name__.lower()
+    classes = [kind, "form-select" if isinstance(widget, Select) else "form-control"]
+    if isinstance(widget, CheckboxInput):
+        classes[1] = "form-check-input"
+    attrs = {}
+    errors = bound_field.errors
+    if errors:
+        classes.append("is-invalid")
+        attrs["aria-describedby"] = f"{bound_field.auto_id}_error"
+    if widget.attrs.get("class"):
+        classes.insert(0, widget.attrs["class"])
+    attrs["class"] = " ".join(classes)
+    error_html = ""
+    if errors:
+        error_html = format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            bound_field.auto_id,
+            format_html_join(
+                "",
+                '<p id="error_{}_{}"><strong>{}</strong></p>',
+                ((i, bound_field.auto_id, e) for i, e in enumerate(errors, start=1)),
+            ),
+        )
+    help_html = ""
+    if bound_field.help_text:
+        help_html = format_html(
+            '<div id="{}_helptext" class="form-text">{}</div>',
+            bound_field.auto_id,
+            bound_field.help_text,
+        )
+    control = _plain_select(bound_field, attrs) or bound_field.as_widget(attrs=attrs)
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
+        bound_field.auto_id,
+        bound_field.id_for_label,
+        bound_field.label,
+        control,
+        error_html,
+        help_html,
+    )
+
+
+def _plain_select(bound_field, attrs: dict) -> str | None:
+    """A single ``Select`` without option groups, as Django's widget templates render it.
+
+    Built in Python rather than through a template per option; ``None`` for anything else.
+    """
+    from django.forms import Select
+    from django.forms.utils import flatatt
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    widget = bound_field.field.widget
+    if type(widget) is not Select:
+        return None
+    attrs = bound_field.build_widget_attrs(dict(attrs), widget)
+    if bound_field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound_field.auto_id)
+    selected_values = set(widget.format_value(bound_field.value()))
+    options, has_selected = [], False
+    for value, label in widget.choices:
+        if isinstance(label, (list, tuple)):
+            return None
+        value = "" if value is None else str(value)
+        selected = not has_selected and value in selected_values
+        has_selected = has_selected or selected
+        options.append(
+            format_html(
+                '<option value="{}"{}>{}</option>', value, " selected" if selected else "", label
+            )
+        )
+    return format_html(
+        '<select name="{}"{}>\n  {}\n</select>',
+        bound_field.html_name,
+        flatatt(widget.build_attrs(widget.attrs, attrs)),
+        mark_safe("\n  ".join(options)),  # noqa: S308 - each option built by format_html
+    )

@@ -844,7 +844,8 @@ def test_log_shows_interventions_with_own_clients_logged_by_others(
     )
     client.force_login(worker_a)
 
-    response = client.get(reverse("intervention_list"))
+    # Cleared dates: the whole log, not only the default last three months.
+    response = client.get(reverse("intervention_list"), {"date_from": "", "date_to": ""})
 
     assert list(response.context["page"].object_list) == [by_colleague]
 
@@ -905,6 +906,7 @@ def test_log_query_count(client, django_assert_num_queries, project, worker_a, k
         intervention = InterventionFactory(
             project=project,
             key_activity=ka03,
+            date=project.end_date,  # within the default range of the log
             created_by=worker_a,
             workers=[worker_a],
             participants=[own_client(project, worker_a), own_client(project, worker_a)],

@@ -39,7 +39,7 @@ from clients.models import (
     Task,
 )
 from clients.queries import with_participant_status
-from housing.queries import ACUTE_LIST_SIZE, AcuteCase, acute_clients
+from housing.queries import AcuteCase, acute_clients, most_urgent
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -120,7 +120,7 @@ def caseload_board(
     ``ACUTE_LIST_SIZE`` most urgent listed, all counted). ``locality`` limits everything to
     clients living there (hours: interventions with such a client). Nine queries whatever the
     number of workers and clients (eight when no case is acute: the lookup of the acute
-    clients' workers is then skipped; ten when more cases than the list shows are counted).
+    clients' workers is then skipped).
     """
     today = today or timezone.localdate()
     month_start, month_end = month_bounds(month or today)
@@ -198,14 +198,8 @@ def caseload_board(
     acute_clients_here = acute_clients(project_ids, today=today)
     if locality is not None:
         acute_clients_here = acute_clients_here.filter(locality=locality)
-    acute = [
-        AcuteCase(client=c, level=c.latest_level, eviction_on=c.eviction_on)
-        for c in acute_clients_here[:ACUTE_LIST_SIZE]
-    ]
-    acute_total = len(acute)
+    acute, acute_total = most_urgent(acute_clients_here)
     acute_by_worker = {}
-    if acute_total == ACUTE_LIST_SIZE:
-        acute_total = acute_clients_here.count()
     if acute:
         acute_by_worker = _counts(assignments.filter(client__in=acute_clients_here.values("pk")))
 

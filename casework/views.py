@@ -18,7 +18,7 @@ from casework.models import Intervention, OutreachContact, Project
 from casework.roles import Role, can_edit_intervention, has_role, manager_required, roles_of
 from clients.models import Client, PlanGoal
 from clients.views import get_client_for_user
-from housing.queries import ACUTE_LIST_SIZE, acute_cases, acute_clients
+from housing.queries import acute_clients, most_urgent
 
 
 @login_required
@@ -36,12 +36,7 @@ def home(request):
         )
         # The project ids just read, not the access subquery again: a shorter query to build.
         managed_ids = [summary.project.pk for summary in context["projects"]]
-        cases = acute_cases(managed_ids, limit=ACUTE_LIST_SIZE)
-        context["acute_cases"] = cases
-        # Counted only when the list is full: the usual page stays at one query for it.
-        context["acute_total"] = (
-            acute_clients(managed_ids).count() if len(cases) == ACUTE_LIST_SIZE else len(cases)
-        )
+        context["acute_cases"], context["acute_total"] = most_urgent(acute_clients(managed_ids))
     return render(request, "casework/home.html", context)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from casework.roles import worker_project_ids
@@ -102,6 +102,16 @@ def acute_cases(
     if limit is not None:
         clients = clients[:limit]
     return [AcuteCase(client=c, level=c.latest_level, eviction_on=c.eviction_on) for c in clients]
+
+
+def most_urgent(clients: QuerySet[Client]) -> tuple[list[AcuteCase], int]:
+    """The first ``ACUTE_LIST_SIZE`` of ``acute_clients`` rows and how many there are, one query.
+
+    The total is a window count over the filtered rows, so it comes with the listed ones.
+    """
+    rows = list(clients.annotate(total=Window(Count("pk")))[:ACUTE_LIST_SIZE])
+    cases = [AcuteCase(client=c, level=c.latest_level, eviction_on=c.eviction_on) for c in rows]
+    return cases, (rows[0].total if rows else 0)
 
 
 @dataclass(frozen=True)

@@ -159,9 +159,7 @@ def export_permission(purpose: ExportPurpose, *, user, organisation_id: int) -> 
     purpose = ExportPurpose(purpose)
     if purpose not in FUNDER_ARTEFACTS or not is_active_user(user):
         return ExportPermission(purpose)
-    is_admin = user.is_superuser or (
-        admin_organisation_ids(user).filter(project__organisation=organisation_id).exists()
-    )
+    is_admin = user.is_superuser or organisation_id in admin_organisation_ids(user)
     if is_admin:
         return ExportPermission(purpose, everyone=True)
     if purpose == ExportPurpose.MONITORING_SHEET:

@@ -102,6 +102,28 @@ def test_inactive_and_anonymous_users_hold_no_role(personas, guarantor):
     assert (roles_of(guarantor), roles_of(AnonymousUser())) == (set(), set())
 
 
+def test_access_is_one_query_and_follows_membership_changes(
+    django_assert_num_queries, project, other_project, foreign_project, admin_user, worker_a
+):
+    from casework.roles import access_of
+
+    with django_assert_num_queries(1):
+        access = access_of(admin_user)
+    # The admin manages every project of the organisation, not the other organisation's.
+    assert set(access.managed_projects) == {project.pk, other_project.pk}
+    assert foreign_project.pk not in access.managed_projects
+    with django_assert_num_queries(0):
+        access_of(admin_user)  # cached on the user object
+
+    assert Project.objects.visible_to(worker_a).filter(pk=other_project.pk).exists() is False
+    membership = Membership.objects.create(user=worker_a, project=other_project, role=Role.WORKER)
+    assert Project.objects.visible_to(worker_a).filter(pk=other_project.pk).exists() is True
+    membership.delete()
+    assert Project.objects.visible_to(worker_a).filter(pk=other_project.pk).exists() is False
+    Membership.objects.filter(user=worker_a).delete()
+    assert roles_of(worker_a) == set()
+
+
 # --- Memberships ------------------------------------------------------------------------------
 
 

@@ -416,6 +416,14 @@ class Institution(models.Model):
 # --- The intervention log ---------------------------------------------------------------------
 
 
+class EqualsAny(Func):
+    """``value = ANY(array)``, a condition PostgreSQL serves by index on the value's column."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = models.BooleanField()
+
+
 class InterventionQuerySet(models.QuerySet):
     def visible_to(self, user) -> InterventionQuerySet:
         """Interventions the user may read.
@@ -432,12 +440,17 @@ class InterventionQuerySet(models.QuerySet):
     def of_client(self, client) -> InterventionQuerySet:
         """Interventions at which the client was an identified participant.
 
-        A semi-join from the client's participations (``participant_client_idx``), so chained
-        with ``visible_to`` the access check runs only on this client's rows.
+        ``id = ANY(ARRAY(the client's participations))``: the array is read first
+        (``participant_client_idx``) and the interventions are then fetched by primary key,
+        so chained with ``visible_to`` the access check runs only on this client's rows. As
+        ``IN (subquery)`` PostgreSQL may instead scan the whole log and hash-join it.
         """
-        return self.filter(
-            pk__in=InterventionParticipant.objects.filter(client=client).values("intervention")
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        participations = InterventionParticipant.objects.filter(client=client).values(
+            "intervention"
         )
+        return self.filter(EqualsAny(F("pk"), ArraySubquery(participations)))
 
     def in_period(self, start, end) -> InterventionQuerySet:
         return self.filter(date__gte=start, date__lte=end)

@@ -584,7 +584,7 @@ def figure_counts(
 ) -> dict[str, int]:
     """Every person-based figure at ``period_end`` in one aggregate, plus output documents.
 
-    Keys: the names of ``_conditions`` and ``output_documents``. Two queries.
+    Keys: the names of ``_conditions`` and ``output_documents``. One query.
     """
     terms = _terms(project)
     columns = sorted({key.partition("__")[0] for figure in terms.values() for key in figure})
@@ -605,13 +605,23 @@ def figure_counts(
         condition, condition_params = _sql_condition(figure)
         selects.append(f"COUNT(*) FILTER (WHERE {condition}) AS {connection.ops.quote_name(name)}")
         params += condition_params
+    # Output documents in the same round trip, as a scalar subquery.
+    documents = (
+        _output_documents(project, period_end)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    documents_sql, documents_params = documents.query.sql_with_params()
+    selects.append(f"COALESCE(({documents_sql}), 0) AS output_documents")
+    params += documents_params
     with connections[rows.db].cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(selects)} FROM ({inner_sql}) AS flags",  # noqa: S608 - no input
             [*params, *inner_params],
         )
-        counts = dict(zip(terms, cursor.fetchone(), strict=True))
-    counts["output_documents"] = output_documents(project, period_end=period_end)
+        counts = dict(zip([*terms, "output_documents"], cursor.fetchone(), strict=True))
     return counts
 
 
@@ -620,8 +630,8 @@ def indicator_values(
 ) -> list[IndicatorValue]:
     """The project's indicators with their values at ``period_end`` (cumulative), by code.
 
-    Three queries whatever the data: the indicator rows, one aggregate over the enrolments
-    (every person-based indicator as a filtered COUNT) and the output documents. An indicator
+    Two queries whatever the data: the indicator rows and one aggregate over the enrolments
+    (every person-based indicator as a filtered COUNT, and the output documents). An indicator
     the engine does not know keeps its ``manual_value`` (None when not entered).
     """
     indicators = list(ProjectIndicator.objects.filter(project=project).order_by("code"))
@@ -701,7 +711,7 @@ def indicator_table(
     participant counts in the period in which they crossed the threshold with complete data;
     a former participant in the period of their exit). Values entered by hand (capacity) are
     the same in both. A range starting on or before the project start is the cumulative one.
-    At most five queries.
+    At most three queries.
     """
     indicators = list(ProjectIndicator.objects.filter(project=project).order_by("code"))
     at_end = figure_counts(project, end, locality)

@@ -258,9 +258,10 @@ def test_query_count_does_not_grow_with_clients(
     client.force_login(guarantor)
 
     # Session, user, roles; the project with its key activities, indicators, periods,
-    # extensions and localities; managed check; indicators (rows, aggregate, documents); the
-    # participants at the end of every begun period (one query); approaching; missing data.
-    with django_assert_num_queries(16):
+    # extensions and localities; managed check; indicators (rows, one aggregate with the
+    # documents); the participants at the end of every begun period (one query); approaching;
+    # missing data.
+    with django_assert_num_queries(15):
         response = client.get(url(project))
 
     dashboard = response.context["dashboard"]

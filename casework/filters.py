@@ -104,6 +104,19 @@ class ListedChoiceIterator(ModelChoiceIterator):
         return len(self.objects) + (1 if self.field.empty_label is not None else 0)
 
 
+def read_choices_plainly(form, **objects_by_field) -> None:
+    """Give every model choice field of ``form`` a ``ListedChoiceIterator``.
+
+    Django's own iterator streams each select's queryset through a server-side cursor (three
+    round trips, a ``WITH HOLD`` cursor materialised outside a transaction); these read it in
+    one query, or take the objects already read (``objects_by_field``, by field name).
+    """
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField):
+            field.iterator = partial(ListedChoiceIterator, objects=objects_by_field.get(name))
+            field.widget.choices = field.choices
+
+
 # The log opens on the last three months of the user's projects: counting and paging a whole
 # project's history (hundreds of thousands of rows) on every visit is slow, and old entries
 # are one cleared date away.
@@ -177,13 +190,8 @@ class InterventionFilter(django_filters.FilterSet):
         self.filters["institution"].queryset = Institution.objects.filter(
             organisation__in={p.organisation_id for p in self.visible_projects}
         ).order_by("name")
-        # Choices from plain lists: the project list already read, the others in one query each
-        # rather than through a server-side cursor (three round trips per select).
-        for name, field in self.form.fields.items():
-            if isinstance(field, forms.ModelChoiceField):
-                objects = self.visible_projects if name == "project" else None
-                field.iterator = partial(ListedChoiceIterator, objects=objects)
-                field.widget.choices = field.choices
+        # The project list already read serves the project choices.
+        read_choices_plainly(self.form, project=self.visible_projects)
 
     @staticmethod
     def default_dates(projects) -> tuple[dt.date, dt.date | None] | None:

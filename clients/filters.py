@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from casework.filters import read_choices_plainly
 from casework.models import Locality, Project
 from casework.roles import Role, has_role
 from clients.models import CaseAssignment, ClientStatus, Enrolment
@@ -63,6 +64,10 @@ class ClientFilter(django_filters.FilterSet):
     participant = django_filters.ChoiceFilter(
         label=_("Participant"), choices=PARTICIPANT_CHOICES, method="participant_status"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        read_choices_plainly(self.form)
 
     def search(self, queryset, name, value):
         """Name (accents ignored, typos tolerated), code, year of birth or locality."""

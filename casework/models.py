@@ -417,11 +417,19 @@ class Institution(models.Model):
 
 
 class EqualsAny(Func):
-    """``value = ANY(array)``, a condition PostgreSQL serves by index on the value's column."""
+    """``expression = ANY(ARRAY(SELECT ...))``, a condition.
 
-    template = "%(expressions)s)"
-    arg_joiner = " = ANY("
+    Unlike ``expression IN (SELECT ...)``, this can be one branch of an index-driven OR: the
+    array is computed once, before the scan, and the column's index takes it.
+    """
+
     output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        expression, array = self.get_source_expressions()
+        expression_sql, expression_params = compiler.compile(expression)
+        array_sql, array_params = compiler.compile(array)
+        return f"{expression_sql} = ANY({array_sql})", (*expression_params, *array_params)
 
 
 class InterventionQuerySet(models.QuerySet):

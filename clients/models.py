@@ -16,7 +16,7 @@ from django.db.models.functions import Concat, Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import InterventionParticipant, Locality, Organisation, Project
+from casework.models import EqualsAny, InterventionParticipant, Locality, Organisation, Project
 from casework.roles import (
     admin_organisation_ids,
     is_active_user,
@@ -90,22 +90,6 @@ class Unaccent(Func):
 
     function = "casework_unaccent"
     output_field = models.TextField()
-
-
-class EqualsAny(Func):
-    """``expression = ANY(ARRAY(SELECT ...))``, a condition.
-
-    Unlike ``expression IN (SELECT ...)``, this can be one branch of an index-driven OR: the
-    array is computed once, before the scan, and the column's index takes it.
-    """
-
-    output_field = models.BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        expression, array = self.get_source_expressions()
-        expression_sql, expression_params = compiler.compile(expression)
-        array_sql, array_params = compiler.compile(array)
-        return f"{expression_sql} = ANY({array_sql})", (*expression_params, *array_params)
 
 
 def folded(expression) -> Unaccent:
@@ -804,15 +788,7 @@ class TaskQuerySet(models.QuerySet):
         A task tied to a project follows the project's case access; one without a project
         follows the client's.
         """
-        if not is_active_user(user):
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            Q(owner=user)
-            | (Q(project__isnull=True) & Q(client__in=Client.objects.visible_to(user)))
-            | (Q(project__isnull=False) & project_record_scope(user))
-        )
+        return self._within(user, client_visible=Q(client__in=Client.objects.visible_to(user)))
 
     def in_visible_case_file(self, user, client) -> TaskQuerySet:
         """``visible_to(user).filter(client=client)`` for a client the user is known to see.
@@ -820,13 +796,16 @@ class TaskQuerySet(models.QuerySet):
         The case file has already found the client through ``Client.objects.visible_to``, so
         the client branch of ``visible_to`` holds and is not asked of the database again.
         """
+        return self.filter(client=client)._within(user, client_visible=Q())
+
+    def _within(self, user, *, client_visible: Q) -> TaskQuerySet:
         if not is_active_user(user):
             return self.none()
         if user.is_superuser:
-            return self.filter(client=client)
-        return self.filter(client=client).filter(
+            return self
+        return self.filter(
             Q(owner=user)
-            | Q(project__isnull=True)
+            | (Q(project__isnull=True) & client_visible)
             | (Q(project__isnull=False) & project_record_scope(user))
         )
 
@@ -925,20 +904,19 @@ def document_upload_path(instance: Document, filename: str) -> str:
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user) -> DocumentQuerySet:
         """A document of a project follows that project's case access, else the client's."""
-        if not is_active_user(user):
-            return self.none()
-        return self.filter(
-            (Q(project__isnull=True) & Q(client__in=Client.objects.visible_to(user)))
-            | (Q(project__isnull=False) & project_record_scope(user))
-        )
+        return self._within(user, client_visible=Q(client__in=Client.objects.visible_to(user)))
 
     def in_visible_case_file(self, user, client) -> DocumentQuerySet:
         """``visible_to(user).filter(client=client)`` for a client the user is known to see
         (see ``TaskQuerySet.in_visible_case_file``)."""
+        return self.filter(client=client)._within(user, client_visible=Q())
+
+    def _within(self, user, *, client_visible: Q) -> DocumentQuerySet:
         if not is_active_user(user):
             return self.none()
-        return self.filter(client=client).filter(
-            Q(project__isnull=True) | (Q(project__isnull=False) & project_record_scope(user))
+        return self.filter(
+            (Q(project__isnull=True) & client_visible)
+            | (Q(project__isnull=False) & project_record_scope(user))
         )
 
 

@@ -94,14 +94,13 @@ def acute_clients(projects, *, today: dt.date | None = None) -> QuerySet[Client]
     )
 
 
-def acute_cases(
-    projects, *, today: dt.date | None = None, limit: int | None = None
-) -> list[AcuteCase]:
-    """The ``acute_clients`` (at most ``limit``, the most urgent) as cases, one query."""
-    clients = acute_clients(projects, today=today)
-    if limit is not None:
-        clients = clients[:limit]
-    return [AcuteCase(client=c, level=c.latest_level, eviction_on=c.eviction_on) for c in clients]
+def _case(client: Client) -> AcuteCase:
+    return AcuteCase(client=client, level=client.latest_level, eviction_on=client.eviction_on)
+
+
+def acute_cases(projects, *, today: dt.date | None = None) -> list[AcuteCase]:
+    """Every one of the ``acute_clients`` as a case, one query."""
+    return [_case(client) for client in acute_clients(projects, today=today)]
 
 
 def most_urgent(clients: QuerySet[Client]) -> tuple[list[AcuteCase], int]:
@@ -110,8 +109,7 @@ def most_urgent(clients: QuerySet[Client]) -> tuple[list[AcuteCase], int]:
     The total is a window count over the filtered rows, so it comes with the listed ones.
     """
     rows = list(clients.annotate(total=Window(Count("pk")))[:ACUTE_LIST_SIZE])
-    cases = [AcuteCase(client=c, level=c.latest_level, eviction_on=c.eviction_on) for c in rows]
-    return cases, (rows[0].total if rows else 0)
+    return [_case(client) for client in rows], (rows[0].total if rows else 0)
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,13 @@ else:
     # startup options: there, `ALTER ROLE <app role> SET jit = off` does the same.
     for _database in DATABASES.values():
         _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters bound on the server, and a statement the connection has run five times is
+    # prepared there: a page's queries are then parsed and planned once per connection, not
+    # on every request (about a third of their database time on the case file and the
+    # dashboard at seed_demo --scale 10). Not through PgBouncer (above): it cannot keep a
+    # connection's prepared statements.
+    for _database in DATABASES.values():
+        _database["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------

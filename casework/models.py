@@ -483,41 +483,6 @@ class InterventionQuerySet(models.QuerySet):
             "topics",
         )
 
-    def with_log_data(self) -> InterventionQuerySet:
-        """A row of the intervention log: ``with_list_data`` with only the columns it shows.
-
-        The log lists 30 rows a page; leaving out the record text, the project and the other
-        columns of the people keeps reading them cheap (same 4 queries).
-        """
-        from django.contrib.auth import get_user_model
-
-        return (
-            self.select_related("key_activity", "delivery_mode")
-            .only(
-                "date",
-                "start_time",
-                "duration_minutes",
-                "anonymous_count",
-                "key_activity__code",
-                "delivery_mode__name",
-            )
-            .prefetch_related(
-                models.Prefetch(
-                    "participants",
-                    queryset=InterventionParticipant.objects.select_related("client")
-                    .only("intervention", "client__first_name", "client__last_name")
-                    .order_by("client__last_name", "client__first_name", "client__pk"),
-                ),
-                models.Prefetch(
-                    "workers",
-                    queryset=get_user_model()
-                    .objects.only("username", "first_name", "last_name")
-                    .order_by("last_name", "first_name"),
-                ),
-                "topics",
-            )
-        )
-
 
 class Intervention(models.Model):
     """One piece of logged work: with a client, a household, a group or anonymous people."""

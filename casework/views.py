@@ -14,7 +14,9 @@ from casework import drafts, queries, services
 from casework.conflicts import Conflict, add_refusal, conflict_for
 from casework.filters import InterventionFilter, OutreachFilter
 from casework.forms import BoardFilterForm, InterventionForm, OutreachForm, OutreachLinkForm
+from casework.intervention_log import log_rows, worker_names
 from casework.models import Intervention, OutreachContact, Project
+from casework.pagination import RowsFirstPaginator
 from casework.roles import Role, can_edit_intervention, has_role, manager_required, roles_of
 from clients.models import Client, PlanGoal
 from clients.views import get_client_for_user
@@ -54,12 +56,16 @@ def project_detail(request, pk: int):
     )
 
 
-def get_project_for_user(user, pk: int) -> Project:
-    """A project the user has any role in; 404 otherwise, so nobody can probe for others."""
+PROJECT_DETAIL_RELATIONS = ("key_activities", "indicators", "periods", "extensions", "localities")
+
+
+def get_project_for_user(user, pk: int, prefetch=PROJECT_DETAIL_RELATIONS) -> Project:
+    """A project the user has any role in; 404 otherwise, so nobody can probe for others.
+
+    ``prefetch``: the relations the page reads (all the detail page shows by default).
+    """
     return get_object_or_404(
-        Project.objects.visible_to(user)
-        .select_related("organisation")
-        .prefetch_related("key_activities", "indicators", "periods", "extensions", "localities"),
+        Project.objects.visible_to(user).select_related("organisation").prefetch_related(*prefetch),
         pk=pk,
     )
 
@@ -74,13 +80,14 @@ def intervention_list(request):
     """The interventions the user may see, newest first (a worker's own log)."""
     intervention_filter = InterventionFilter(
         request.GET,
-        queryset=Intervention.objects.visible_to(request.user).with_log_data(),
+        queryset=log_rows(Intervention.objects.visible_to(request.user)),
         request=request,
         show_worker=has_role(request.user, Role.GUARANTOR, Role.ADMIN),
     )
-    page = Paginator(intervention_filter.qs, INTERVENTION_PAGE_SIZE).get_page(
+    page = RowsFirstPaginator(intervention_filter.qs, INTERVENTION_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    worker_names(page.object_list)
     template = "casework/intervention_list.html"
     response = render(
         request,
@@ -305,16 +312,17 @@ def project_dashboard(request, pk: int):
     Access: a project the user has no role in is a 404 (as ``project_detail``); a worker of the
     project, who may see it but does not manage it, is refused with 403.
     """
-    project = get_managed_project_for_user(request.user, pk)
+    # The dashboard reads only the periods and the extensions (the effective end date).
+    project = get_managed_project_for_user(request.user, pk, prefetch=("periods", "extensions"))
     figures = dashboard_queries.project_dashboard(project, timezone.localdate())
     return render(
         request, "casework/project_dashboard.html", {"project": project, "dashboard": figures}
     )
 
 
-def get_managed_project_for_user(user, pk: int) -> Project:
+def get_managed_project_for_user(user, pk: int, prefetch=PROJECT_DETAIL_RELATIONS) -> Project:
     """A project the user manages: 404 with no role in it, 403 when they only work in it."""
-    project = get_project_for_user(user, pk)
+    project = get_project_for_user(user, pk, prefetch)
     if not Project.objects.managed_by(user).filter(pk=project.pk).exists():
         raise PermissionDenied
     return project

@@ -65,9 +65,23 @@ class ClientFilter(django_filters.FilterSet):
         label=_("Participant"), choices=PARTICIPANT_CHOICES, method="participant_status"
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        read_choices_plainly(self.form)
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # The visible projects are read once: the project choices, and by id the localities
+        # and workers (the same choices as the declared querysets, without their subquery).
+        self.visible_projects = list(_projects(request))
+        project_ids = [p.pk for p in self.visible_projects]
+        self.filters["locality"].queryset = (
+            Locality.objects.filter(projects__in=project_ids).distinct().only("name")
+        )
+        self.filters["worker"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__project__in=project_ids, memberships__role="worker")
+            .distinct()
+            .order_by("last_name", "first_name")
+            .only("username", "first_name", "last_name")
+        )
+        read_choices_plainly(self.form, project=self.visible_projects)
 
     def search(self, queryset, name, value):
         """Name (accents ignored, typos tolerated), code, year of birth or locality."""
@@ -88,7 +102,7 @@ class ClientFilter(django_filters.FilterSet):
         """Participants (DOMAIN.md §2, ``clients.queries``) in the chosen project, or else in
         any project the user can see: one participating enrolment is enough for "yes"."""
         project = self.form.cleaned_data.get("project")
-        projects = [project] if project else _projects(self.request)
+        projects = [project] if project else self.visible_projects
         # Correlated with each listed client, so only the listed clients' support is summed.
         participating = with_participant_status(
             Enrolment.objects.filter(client=OuterRef("pk"), project__in=projects)

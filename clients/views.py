@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.forms import all_valid
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from casework.audit.events import record_access
 from casework.audit.models import AccessAction
 from casework.conflicts import add_refusal
 from casework.exports import csv_response
+from casework.pagination import RowsFirstPaginator
 from casework.private_search import PrivateSearch, search_redirect
 from casework.roles import can_sign_plan, manager_required
 from clients import services
@@ -67,11 +69,21 @@ SEARCH_EXPIRED = gettext_lazy(
 def _client_filter(request, query) -> tuple[ClientFilter, PrivateSearch]:
     """The list's filter from ``query``; the search text comes from the session token."""
     search = PrivateSearch.from_request(request, SEARCH_SCOPE, query)
-    client_filter = ClientFilter(
-        search.filter_data(query, "q"),
-        queryset=Client.objects.visible_to(request.user).with_list_data(),
-        request=request,
+    # Only the columns the list and its export show.
+    clients = (
+        Client.objects.visible_to(request.user)
+        .select_related("locality")
+        .only(
+            "code",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "birth_year",
+            "status",
+            "locality__name",
+        )
     )
+    client_filter = ClientFilter(search.filter_data(query, "q"), queryset=clients, request=request)
     return client_filter, search
 
 
@@ -84,7 +96,10 @@ def _client_list_page(request, query, *, rows_only: bool = False):
     query = query.copy()
     query.pop("q", None)  # text typed into an address is neither searched nor passed on
     client_filter, search = _client_filter(request, query)
-    page = Paginator(client_filter.qs, PAGE_SIZE).get_page(query.get("page"))
+    rows = client_filter.qs
+    # A ranked search sorts all its matches anyway: the page query counts them too.
+    ranked = "search_rank" in rows.query.annotations
+    page = RowsFirstPaginator(rows, PAGE_SIZE, count_with_rows=ranked).get_page(query.get("page"))
     template = (
         "clients/client_list.html#rows" if request.htmx or rows_only else "clients/client_list.html"
     )
@@ -172,7 +187,11 @@ def get_client_for_user(user, pk: int) -> Client:
     return get_object_or_404(
         Client.objects.visible_to(user)
         .select_related("locality", "household", "gender")
-        .prefetch_related("assignments__worker", "consents"),
+        .prefetch_related(
+            # Each assignment with its worker in one query, not a second one for the workers.
+            Prefetch("assignments", queryset=CaseAssignment.objects.select_related("worker")),
+            "consents",
+        ),
         pk=pk,
     )
 

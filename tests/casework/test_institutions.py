@@ -273,9 +273,9 @@ def test_list_query_count_with_institutions(
     client.force_login(worker_a)
 
     # session, user, roles (navigation), the chosen institution (filter validation), filter
-    # choices (project, key activity, institution), count, rows, participants with clients,
-    # workers, topics. Unfiltered it is 11, as in test_interventions.test_log_query_count.
-    with django_assert_num_queries(12):
+    # choices (project, key activity, institution), rows with their clients, workers and
+    # topics. Unfiltered it is 7, as in test_interventions.test_log_query_count.
+    with django_assert_num_queries(8):
         response = client.get(reverse("intervention_list"), {"institution": housing_fund.pk})
 
     assert len(response.context["page"].object_list) == size

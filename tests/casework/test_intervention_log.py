@@ -1,4 +1,4 @@
-"""The intervention log's default date range and the access scope behind it."""
+"""The intervention log: its default date range, its rows, its pages and the access scope."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -7,13 +7,15 @@ import pytest
 from django.urls import reverse
 
 from casework.filters import months_before
-from casework.models import Intervention, Membership, ProjectExtension
+from casework.models import Intervention, Membership, ProjectExtension, Topic
+from casework.pagination import RowsFirstPaginator
 from casework.roles import Role
 from tests.factories import (
     CaseAssignmentFactory,
     InterventionFactory,
     KeyActivityFactory,
     MembershipFactory,
+    UserFactory,
 )
 
 
@@ -101,6 +103,86 @@ def test_any_filter_searches_all_dates(client, time_machine, project, worker_a, 
 
     assert list(response.context["page"].object_list) == [older]
     assert response.context["filter"].default_range is None
+
+
+def test_a_row_shows_the_names_of_clients_topics_and_workers(
+    client, project, worker_a, worker_b, client_a, client_b, ka03
+):
+    nameless = UserFactory(username="zz-nameless", first_name="", last_name="")
+    intervention = logged(project, ka03, project.start_date, worker_b, [client_b, client_a])
+    intervention.workers.add(worker_a, nameless)
+    first, second = Topic.objects.order_by("order", "name")[:2]
+    intervention.topics.set([second, first])
+    client.force_login(worker_a)
+
+    response = client.get(reverse("intervention_list"), {"date_from": "", "date_to": ""})
+
+    (row,) = response.context["page"].object_list
+    assert row == intervention
+    assert row.client_names == ["Adámková Anna", "Bartoš Bedřich"]
+    assert row.topic_names == [first.name, second.name]
+    # By surname; without a name, the user name (as User.get_full_name|default shows it).
+    assert row.worker_names == ["zz-nameless", "Alice Terénní", "Bob Terénní"]
+    assert (row.key_activity_code, row.delivery_mode_name) == ("KA 03", "Terénní návštěva")
+    assert f"{first.name}, {second.name}" in response.text
+    assert "zz-nameless, Alice Terénní, Bob Terénní" in response.text
+
+
+# --- Pages without a separate count (casework.pagination) -------------------------------------
+
+
+@pytest.fixture
+def five(project, worker_a, ka03):
+    days = [project.start_date + dt.timedelta(days=n) for n in range(5)]
+    return [logged(project, ka03, day, worker_a) for day in days]
+
+
+def paged(project, number, **kwargs):
+    rows = Intervention.objects.filter(project=project).order_by("date", "pk")
+    return RowsFirstPaginator(rows, 2, **kwargs).get_page(number)
+
+
+def test_a_full_page_is_counted(django_assert_num_queries, project, five):
+    with django_assert_num_queries(1):
+        page = paged(project, 1)
+    with django_assert_num_queries(1):
+        assert page.paginator.count == 5
+
+    assert (page.object_list, page.paginator.count, page.paginator.num_pages) == (five[:2], 5, 3)
+
+
+def test_a_short_page_ends_the_list_without_a_count(django_assert_num_queries, project, five):
+    with django_assert_num_queries(1):
+        page = paged(project, 3)
+
+    assert (page.object_list, page.paginator.count, page.number) == (five[4:], 5, 3)
+    assert page.start_index() == 5
+    assert not page.has_next()
+
+
+def test_the_count_can_come_with_the_rows(django_assert_num_queries, project, five):
+    with django_assert_num_queries(1):
+        page = paged(project, 2, count_with_rows=True)
+
+    assert (page.object_list, page.paginator.count, page.paginator.num_pages) == (five[2:4], 5, 3)
+
+
+@pytest.mark.parametrize("count_with_rows", [False, True])
+@pytest.mark.parametrize(("number", "shown"), [("9", 3), ("0", 3), ("-1", 3), ("x", 1), (None, 1)])
+def test_a_page_out_of_range_shows_what_paginator_shows(
+    project, five, count_with_rows, number, shown
+):
+    page = paged(project, number, count_with_rows=count_with_rows)
+
+    assert (page.number, page.paginator.count) == (shown, 5)
+    assert page.object_list == five[(shown - 1) * 2 : shown * 2]
+
+
+def test_an_empty_list_is_one_empty_page(django_assert_num_queries, project):
+    with django_assert_num_queries(1):
+        page = paged(project, 1)
+
+    assert (list(page.object_list), page.paginator.count, page.paginator.num_pages) == ([], 0, 1)
 
 
 # --- Who sees an intervention (InterventionQuerySet.visible_to) --------------------------------

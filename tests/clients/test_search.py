@@ -262,9 +262,9 @@ def test_client_list_query_count_with_search_and_filters(
     }
 
     # session, user, the chosen project, locality and worker (the filter form validates them),
-    # count, roles (navigation), filter choices (project, locality, worker), page rows: the
-    # unfiltered list's eight plus one lookup per chosen object.
-    with django_assert_num_queries(11):
+    # roles (navigation), filter choices (project, locality, worker), page rows with the count
+    # of the ranked matches: the unfiltered list's seven plus one lookup per chosen object.
+    with django_assert_num_queries(10):
         response = client.get(reverse("clients:list"), params)
 
     assert len(response.context["page"].object_list) == size

@@ -20,6 +20,7 @@ from django.db.models import (
     IntegerField,
     OrderBy,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -30,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
+from casework.intervention_log import topic_names, worker_fields, worker_names
 from casework.models import DateRange, Intervention, InterventionParticipant
 from clients.models import (
     CaseAssignment,
@@ -39,6 +41,7 @@ from clients.models import (
     Enrolment,
     HouseholdMember,
     IndividualPlan,
+    PlanGoal,
     PlanStatus,
     Task,
     folded,
@@ -180,10 +183,14 @@ ENTRY_FIELD_LABELS = {
 }
 
 
-def missing_entry_fields(enrolment: Enrolment) -> list[str]:
+def missing_entry_fields(
+    enrolment: Enrolment, *, has_disadvantage_code: bool | None = None
+) -> list[str]:
     """Which entry monitoring fields are still missing (for the case file's checklist).
 
-    Reads only the enrolment and its client; prefetch ``disadvantages`` to avoid a query.
+    Reads only the enrolment and its client. Whether the enrolment has a disadvantage code is
+    ``has_disadvantage_code`` when the caller read it with the row, else the enrolment's
+    ``disadvantages`` (prefetch them to avoid a query).
     """
     client = enrolment.client
     missing = []
@@ -199,10 +206,11 @@ def missing_entry_fields(enrolment: Enrolment) -> list[str]:
         DisadvantageAnswer.NONE,
         DisadvantageAnswer.DECLINED,
     }
-    if not answered and not (
-        enrolment.disadvantage_answer == DisadvantageAnswer.ANSWERED
-        and len(enrolment.disadvantages.all()) > 0
-    ):
+    if not answered and enrolment.disadvantage_answer == DisadvantageAnswer.ANSWERED:
+        if has_disadvantage_code is None:
+            has_disadvantage_code = len(enrolment.disadvantages.all()) > 0
+        answered = has_disadvantage_code
+    if not answered:
         missing.append("disadvantage")
     if not client.municipality:
         missing.append("municipality")
@@ -233,20 +241,35 @@ class ParticipantStatus:
         return [str(ENTRY_FIELD_LABELS[name]) for name in self.missing_fields]
 
 
-def participant_statuses(enrolments: QuerySet) -> list[ParticipantStatus]:
-    """Participant status of each enrolment, in one query (plus one for disadvantage codes)."""
-    rows = with_participant_status(
-        enrolments.select_related("client", "project").prefetch_related("disadvantages")
+def participant_statuses(
+    enrolments: QuerySet, *, client: Client | None = None
+) -> list[ParticipantStatus]:
+    """Participant status of each enrolment, in one query.
+
+    ``client``: the one client all ``enrolments`` belong to, when the caller has loaded it
+    already (the case file); it is then not read again with every row.
+    """
+    has_code = Exists(Enrolment.disadvantages.through.objects.filter(enrolment=OuterRef("pk")))
+    rows = enrolments.select_related("project").annotate(
+        support_minutes=support_minutes_until(), has_disadvantage_code=has_code
     )
-    return [
-        ParticipantStatus(
-            enrolment=row,
-            support_minutes=row.support_minutes,
-            threshold_minutes=row.project.participant_threshold_minutes,
-            missing_fields=missing_entry_fields(row),
+    if client is None:
+        rows = rows.select_related("client")
+    statuses = []
+    for row in rows:
+        if client is not None and row.client_id == client.pk:
+            row.client = client
+        statuses.append(
+            ParticipantStatus(
+                enrolment=row,
+                support_minutes=row.support_minutes,
+                threshold_minutes=row.project.participant_threshold_minutes,
+                missing_fields=missing_entry_fields(
+                    row, has_disadvantage_code=row.has_disadvantage_code
+                ),
+            )
         )
-        for row in rows
-    ]
+    return statuses
 
 
 def similar_clients(client: Client) -> QuerySet:
@@ -290,13 +313,30 @@ class TimelinePage:
         return self.number + 1
 
 
+# What a timeline row shows of the intervention and its project, key activity and form.
+TIMELINE_FIELDS = (
+    "date",
+    "start_time",
+    "duration_minutes",
+    "record",
+    "project__code",
+    "key_activity__code",
+    "key_activity__name",
+    "delivery_mode__name",
+)
+
+
 def client_timeline(client: Client, user, *, page: int = 1) -> TimelinePage:
     """The interventions with this client that the user may see, newest first, one page.
 
     Only ``Intervention.objects.visible_to(user)``: a worker does not see another worker's
-    interventions with the client in a project where the client is not theirs. Four queries
-    (rows, participants, workers, topics); one row beyond the page tells whether there is a
-    next one, so no count is needed.
+    interventions with the client in a project where the client is not theirs. One query: the
+    row shows its topics and workers by name only, so each row carries them as arrays
+    (``topic_names``; ``worker_names``, each the worker's full name or else their user name,
+    as ``User.get_full_name`` and the ``default`` filter would show them) rather than as
+    prefetched model instances; PostgreSQL computes the arrays after the ``LIMIT``, for the
+    rows of the page only. One row beyond the page tells whether there is a next one, so no
+    count is needed.
     """
     start = (page - 1) * TIMELINE_PAGE_SIZE
     # Newest first by ``date + 0``: ordered by the bare date, PostgreSQL walks the whole log
@@ -311,9 +351,12 @@ def client_timeline(client: Client, user, *, page: int = 1) -> TimelinePage:
     rows = list(
         Intervention.objects.of_client(client)
         .visible_to(user)
-        .with_list_data()
+        .select_related("project", "key_activity", "delivery_mode")
+        .only(*TIMELINE_FIELDS)
+        .annotate(topic_names=topic_names(), worker_fields=worker_fields())
         .order_by(*newest_first)[start : start + TIMELINE_PAGE_SIZE + 1]
     )
+    worker_names(rows)
     return TimelinePage(
         interventions=rows[:TIMELINE_PAGE_SIZE],
         number=page,
@@ -340,17 +383,21 @@ def case_file(client: Client, user, *, timeline_page: int = 1) -> CaseFile:
     """The sections of a client's case file, each through its own model's ``visible_to``.
 
     ``client`` must be one the user may see (``get_client_for_user``): tasks and documents
-    then skip asking the database about the client again (``in_visible_case_file``).
+    then skip asking the database about the client again (``in_visible_case_file``), and
+    participant status does not read the client again.
 
     A constant number of queries whatever the number of interventions, tasks, debts or
-    documents: household members 1, participant status 2, timeline 4, debt summary 1,
-    housing 2, plans with goals 2, open tasks 1, documents 1.
+    documents: household members 1, participant status 1, timeline 1, debt summary 1,
+    housing 2, plans with goals 2, open tasks 1, documents 1. Each reads only the columns
+    the case file shows.
     """
     return CaseFile(
         # Prefetched by ``get_client_for_user``: no query of its own.
         current_assignments=[a for a in client.assignments.all() if a.ended_on is None],
         household_members=household_members(client, user),
-        statuses=participant_statuses(Enrolment.objects.visible_to(user).filter(client=client)),
+        statuses=participant_statuses(
+            Enrolment.objects.visible_to(user).filter(client=client), client=client
+        ),
         timeline=client_timeline(client, user, page=timeline_page),
         debt_cases=debt_summary_for_client(client, user),
         housing=housing_summary_for_client(client, user),
@@ -359,16 +406,32 @@ def case_file(client: Client, user, *, timeline_page: int = 1) -> CaseFile:
             .filter(client=client)
             .exclude(status=PlanStatus.CLOSED)
             .select_related("project")
-            .prefetch_related("goals")
+            .only("project__code", "status", "created_on", "review_due")
+            .prefetch_related(
+                Prefetch(
+                    "goals",
+                    queryset=PlanGoal.objects.only("plan", "goal", "status", "target_date"),
+                )
+            )
             .order_by("-created_on", "-pk")
         ),
         open_tasks=list(
             Task.objects.in_visible_case_file(user, client)
             .open()
             .select_related("owner")
+            .only(
+                "title",
+                "kind",
+                "due_date",
+                "owner__username",
+                "owner__first_name",
+                "owner__last_name",
+            )
             .order_by("due_date", "pk")
         ),
-        documents=list(Document.objects.in_visible_case_file(user, client)),
+        documents=list(
+            Document.objects.in_visible_case_file(user, client).only("title", "kind", "uploaded_at")
+        ),
     )
 
 
@@ -384,5 +447,14 @@ def household_members(client: Client, user) -> list[HouseholdMember]:
         HouseholdMember.objects.filter(household=client.household_id)
         .filter(Q(client=None) | Q(client=client) | Q(client__in=Client.objects.visible_to(user)))
         .select_related("client")
+        .only(
+            "household",
+            "name",
+            "birth_year",
+            "relationship",
+            "is_dependent",
+            "client__first_name",
+            "client__last_name",
+        )
         .order_by("pk")
     )

@@ -8,8 +8,6 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -36,46 +34,37 @@ SETTLED_STATUSES = [DebtStatus.PAID, DebtStatus.WRITTEN_OFF]
 ENDED_ENFORCEMENT_STATUSES = [DebtStatus.STOPPED, DebtStatus.PAID, DebtStatus.WRITTEN_OFF]
 
 
-def _per_case(queryset: QuerySet, **aggregate) -> Subquery:
-    (name,) = aggregate
-    return Subquery(
-        queryset.filter(case=OuterRef("pk"))
-        .order_by()
-        .values("case")
-        .annotate(**aggregate)
-        .values(name)
-    )
-
-
 def debt_summary_for_client(client, user) -> list[DebtCase]:
     """The client's open debt cases the user may see, each with its figures from SQL.
 
     Annotations: ``total_debt`` (sum of ``Debt.total`` of debts neither paid nor written
     off), ``debt_count`` (those debts), ``enforcement_count`` (enforcements not stopped, paid
     or written off) and ``latest_analysis_on`` (date of the newest debt situation analysis,
-    or None). Each is a correlated subquery, so one query whatever the number of debts and
-    analyses, and no join multiplies another's sum.
+    or None). One query whatever the number of debts and analyses: the debts are joined once
+    and summed with a filter per figure; the analyses are a correlated subquery, so their
+    rows never multiply the debts' sums.
     """
-    owed = Debt.objects.exclude(status__in=SETTLED_STATUSES)
-    running = Debt.objects.filter(kind=DebtKind.ENFORCEMENT).exclude(
-        status__in=ENDED_ENFORCEMENT_STATUSES
+    owed = ~Q(debts__status__in=SETTLED_STATUSES)
+    running = Q(debts__kind=DebtKind.ENFORCEMENT) & ~Q(debts__status__in=ENDED_ENFORCEMENT_STATUSES)
+    newest_analysis = (
+        DebtAnalysis.objects.filter(case=OuterRef("pk"))
+        .order_by("-analysed_on")
+        .values("analysed_on")[:1]
     )
     return list(
         DebtCase.objects.visible_to(user)
         .open()
         .filter(client=client)
         .select_related("project")
+        # What the case file shows of the case and its project.
+        .only("opened_on", "project__code")
         .annotate(
             total_debt=Coalesce(
-                _per_case(owed, amount=Sum("total")),
-                0,
-                output_field=DecimalField(**MONEY),
+                Sum("debts__total", filter=owed), 0, output_field=DecimalField(**MONEY)
             ),
-            debt_count=Coalesce(_per_case(owed, n=Count("pk")), 0, output_field=IntegerField()),
-            enforcement_count=Coalesce(
-                _per_case(running, n=Count("pk")), 0, output_field=IntegerField()
-            ),
-            latest_analysis_on=_per_case(DebtAnalysis.objects.all(), day=Max("analysed_on")),
+            debt_count=Count("debts", filter=owed),
+            enforcement_count=Count("debts", filter=running),
+            latest_analysis_on=Subquery(newest_analysis),
         )
         .order_by("-opened_on", "-pk")
     )

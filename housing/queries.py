@@ -12,6 +12,18 @@ from casework.roles import worker_project_ids
 from clients.models import CaseAssignment, Client, Enrolment
 from housing.models import HousingSituation, RiskAssessment, RiskLevel
 
+# What the case file shows of the current housing situation.
+SITUATION_SUMMARY_FIELDS = (
+    "valid_from",
+    "tenure",
+    "arrears",
+    "notice_received_on",
+    "eviction_on",
+    "ethos__code",
+    "ethos__name",
+    "landlord__name",
+)
+
 
 @dataclass(frozen=True)
 class HousingSummary:
@@ -25,21 +37,23 @@ class HousingSummary:
 def housing_summary_for_client(client, user) -> HousingSummary:
     """The client's current housing situation and latest risk assessment the user may see.
 
-    Two queries. The situation follows the client's access; the assessment is a project
-    record, so a worker sees the latest one made in a project where the client is theirs.
+    Two queries, each with only the columns the case file shows. The situation follows the
+    client's access; the assessment is a project record, so a worker sees the latest one made
+    in a project where the client is theirs.
     """
     situation = (
         HousingSituation.objects.visible_to(user)
         .current()
         .filter(client=client)
         .select_related("ethos", "landlord")
+        .only(*SITUATION_SUMMARY_FIELDS)
         .order_by("-valid_from", "-pk")
         .first()
     )
     assessment = (
         RiskAssessment.objects.visible_to(user)
         .filter(client=client)
-        .select_related("project")
+        .only("assessed_on", "level")
         .order_by("-assessed_on", "-pk")
         .first()
     )

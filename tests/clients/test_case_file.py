@@ -615,11 +615,11 @@ def test_case_file_query_count(
     _full_record(project, worker_a, client_a, size)
     client.force_login(worker_a)
 
-    # session, user, client, its assignments and their workers, consents, roles (navigation),
-    # household members, participant status and disadvantage codes, timeline (rows,
-    # participants, workers, topics), debt summary, housing situation, latest assessment,
-    # plans and their goals, open tasks, documents; the access event (one INSERT).
-    with django_assert_num_queries(22):
+    # session, user, client, its assignments with their workers, consents, roles
+    # (navigation), household members, participant status, timeline (rows with their topics
+    # and workers), debt summary, housing situation, latest assessment, plans and their
+    # goals, open tasks, documents; the access event (one INSERT).
+    with django_assert_num_queries(17):
         response = client.get(reverse("clients:detail", args=[client_a.pk]))
 
     case = response.context["case"]

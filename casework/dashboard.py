@@ -50,7 +50,7 @@ class Dashboard:
     indicators: list[report_queries.IndicatorValue]
     countdown: Countdown
     bars: list[ChartBar]
-    approaching: list
+    approaching: list[report_queries.ApproachingRow]
     missing: list[dict]
 
 
@@ -71,13 +71,13 @@ def countdown(project: Project, periods: list[ReportingPeriod], today: dt.date) 
 
 
 def participants_chart(
-    project: Project, periods: list[ReportingPeriod], today: dt.date
+    periods: list[ReportingPeriod], today: dt.date, counts: list[int]
 ) -> list[ChartBar]:
-    """Cumulative participants at the end of each period that has begun, in one query."""
-    started = [p for p in periods if p.start_date <= today]
+    """The bars of the periods that have begun by ``today``; ``counts``: the cumulative
+    participants at the end of each of them (``chart_periods``)."""
+    started = chart_periods(periods, today)
     if not started:
         return []
-    counts = report_queries.participants_at(project, [p.end_date for p in started])
     highest = max(max(counts), 1)
     plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
     slot = CHART_WIDTH // len(started)
@@ -102,27 +102,30 @@ def participants_chart(
     return bars
 
 
+def chart_periods(periods: list[ReportingPeriod], today: dt.date) -> list[ReportingPeriod]:
+    """The periods of the participants chart: those that have begun by ``today``."""
+    return [p for p in periods if p.start_date <= today]
+
+
 def project_dashboard(project: Project, today: dt.date) -> Dashboard:
     """Everything the dashboard shows, computed at today or the project's end if earlier.
 
-    Queries: three for the indicators, one for the chart, one for the approaching list and one
-    for the missing-data list; none grows with the clients or the periods.
-    ``project.periods`` should be prefetched.
+    Queries: the indicator rows and one for every figure and list
+    (``reports.queries.dashboard_figures``); none grows with the clients or the periods.
+    ``project.periods`` and ``project.extensions`` should be prefetched.
     """
     period_end = min(today, project.effective_end_date)
     periods = sorted(project.periods.all(), key=lambda p: p.start_date)
-    missing = [
-        {
-            **row,
-            "missing_labels": [str(ENTRY_FIELD_LABELS[name]) for name in row["missing_fields"]],
-        }
-        for row in report_queries.entry_data_missing(project, period_end=period_end)
-    ]
+    figures = report_queries.dashboard_figures(
+        project, period_end, [p.end_date for p in chart_periods(periods, period_end)]
+    )
+    for row in figures.missing:
+        row["missing_labels"] = [str(ENTRY_FIELD_LABELS[name]) for name in row["missing_fields"]]
     return Dashboard(
         period_end=period_end,
-        indicators=report_queries.indicator_values(project, period_end),
+        indicators=report_queries.indicator_values(project, period_end, counts=figures.counts),
         countdown=countdown(project, periods, today),
-        bars=participants_chart(project, periods, period_end),
-        approaching=list(report_queries.approaching_threshold(project, until=period_end)),
-        missing=missing,
+        bars=participants_chart(periods, period_end, figures.participants_at),
+        approaching=figures.approaching,
+        missing=figures.missing,
     )

@@ -46,7 +46,6 @@ from clients.queries import (
     entry_data_complete,
     support_minutes_until,
     threshold_crossed_by,
-    with_participant_status,
 )
 
 # Monitoring codes the indicators look for (DOMAIN.md §3).
@@ -139,14 +138,28 @@ def enrolments_at(
         enrolments = enrolments.filter(client__locality=locality)
     if with_minutes:
         enrolments = enrolments.annotate(support_minutes=support_minutes_until(period_end))
+    dated = _dated_flags(period_end)
     return enrolments.annotate(
-        has_support=_flag(Q(support__first_support_on__lte=period_end)),
+        has_support=dated["has_support"],
         entry_complete=_flag(entry_data_complete()),
-        crossed_on=Case(
+        crossed_on=dated["crossed_on"],
+    ).annotate(is_participant=dated["is_participant"])
+
+
+def _dated_flags(period_end: dt.date) -> dict:
+    """The columns of ``enrolments_at`` that depend on the period end (``DATED_FLAGS``).
+
+    ``is_participant`` reads the ``entry_complete`` annotation, so it goes in a later
+    ``annotate`` than that one.
+    """
+    return {
+        "has_support": _flag(Q(support__first_support_on__lte=period_end)),
+        "crossed_on": Case(
             When(threshold_crossed_by(period_end), then=F("support__threshold_crossed_on")),
             output_field=DateField(),
         ),
-    ).annotate(is_participant=_flag(threshold_crossed_by(period_end) & Q(entry_complete=True)))
+        "is_participant": _flag(threshold_crossed_by(period_end) & Q(entry_complete=True)),
+    }
 
 
 def _with_disadvantage(*codes: str) -> Exists:
@@ -169,15 +182,60 @@ def _with_flags(enrolments: QuerySet, period_end: dt.date) -> QuerySet:
     ``is_participant``: in the aggregate of ``indicator_values`` they are columns of one inner
     query, so the link-table subqueries run once per enrolment, not once per indicator.
     """
-    return enrolments.annotate(
-        gender_code=F("client__gender__code"),
-        has_homeless=_flag(_with_disadvantage(HOMELESS)),
-        has_minority=_flag(_with_disadvantage(MINORITY)),
-        has_disadvantage=_flag(_with_disadvantage()),
-        exited=_flag(Q(exit_date__isnull=False, exit_date__lte=period_end)),
-        purpose_fulfilled_at_exit=_flag(_with_exit_situation(PURPOSE_FULFILLED)),
-        active_after_exit=_flag(_with_exit_situation(*ACTIVE_AFTER_EXIT)),
-    )
+    return enrolments.annotate(**_fact_flags(), exited=_exited_flag(period_end))
+
+
+def _fact_flags() -> dict:
+    """The flags of ``_with_flags`` that are facts of the enrolment, whatever the period end."""
+    return {
+        "gender_code": F("client__gender__code"),
+        "has_homeless": _flag(_with_disadvantage(HOMELESS)),
+        "has_minority": _flag(_with_disadvantage(MINORITY)),
+        "has_disadvantage": _flag(_with_disadvantage()),
+        "purpose_fulfilled_at_exit": _flag(_with_exit_situation(PURPOSE_FULFILLED)),
+        "active_after_exit": _flag(_with_exit_situation(*ACTIVE_AFTER_EXIT)),
+    }
+
+
+def _exited_flag(period_end: dt.date) -> ExpressionWrapper:
+    return _flag(Q(exit_date__isnull=False, exit_date__lte=period_end))
+
+
+# The flag columns whose value depends on the period end; ``entered`` is the ``entry_date``
+# filter of ``enrolments_at`` as a column, for rows that serve several period ends.
+DATED_FLAGS = ("entered", "has_support", "crossed_on", "is_participant", "exited")
+
+
+def _flag_rows(
+    project: Project,
+    period_ends: list[dt.date],
+    locality: int | None = None,
+    *,
+    every_entry: bool = False,
+) -> QuerySet:
+    """The rows of ``_with_flags(enrolments_at(…))`` for several period ends at once.
+
+    The facts of an enrolment are one column each; every flag of ``DATED_FLAGS`` is one
+    column per period end, named with the suffix ``_<index in period_ends>``, so one scan of
+    the enrolments (and of their link tables) serves every date. A figure at a date counts
+    the rows with ``entered_<index>``. Rows: the enrolments entered by the latest date, or
+    with ``every_entry`` all the project's enrolments.
+    """
+    enrolments = Enrolment.objects.filter(project=project)
+    if not every_entry:
+        enrolments = enrolments.filter(entry_date__lte=max(period_ends))
+    if locality is not None:
+        enrolments = enrolments.filter(client__locality=locality)
+    enrolments = enrolments.annotate(entry_complete=_flag(entry_data_complete()), **_fact_flags())
+    dated = {}
+    for index, period_end in enumerate(period_ends):
+        flags = {
+            "entered": _flag(Q(entry_date__lte=period_end)),
+            **_dated_flags(period_end),
+            "exited": _exited_flag(period_end),
+        }
+        dated.update({f"{name}_{index}": flag for name, flag in flags.items()})
+    return enrolments.annotate(**dated)
 
 
 def _terms(project: Project) -> dict[str, dict]:
@@ -218,11 +276,16 @@ def _conditions(project: Project) -> dict[str, Q]:
     return {name: Q(**terms) for name, terms in _terms(project).items()}
 
 
-def _sql_condition(terms: dict) -> tuple[str, list]:
-    """``terms`` as SQL over the columns of the flag rows, the same test as ``Q(**terms)``."""
+def _sql_condition(terms: dict, index: int | None = None) -> tuple[str, list]:
+    """``terms`` as SQL over the columns of the flag rows, the same test as ``Q(**terms)``.
+
+    With ``index``, over the rows of ``_flag_rows`` at the period end of that index.
+    """
     parts, params = [], []
     for key, value in terms.items():
         column, _, lookup = key.partition("__")
+        if index is not None and column in DATED_FLAGS:
+            column = f"{column}_{index}"
         name = connection.ops.quote_name(column)
         if lookup == "isnull":
             parts.append(f"{name} IS {'' if value else 'NOT '}NULL")
@@ -262,27 +325,6 @@ def participants(project: Project, *, period_end: dt.date) -> int:
     counts in each.
     """
     return _count(project, period_end, "participants")
-
-
-def participants_at(project: Project, period_ends: list[dt.date]) -> list[int]:
-    """``participants`` at each of ``period_ends``, in one query (a chart of the periods).
-
-    A participant by a date is an enrolment with complete entry data whose stored crossing
-    date is on or before it (entry completeness is today's state, as in ``participants``).
-    """
-    if not period_ends:
-        return []
-    counted = (
-        Enrolment.objects.filter(project=project)
-        .filter(entry_data_complete())
-        .aggregate(
-            **{
-                f"at_{index}": Count("pk", filter=Q(support__threshold_crossed_on__lte=end))
-                for index, end in enumerate(period_ends)
-            }
-        )
-    )
-    return [counted[f"at_{index}"] for index in range(len(period_ends))]
 
 
 def participants_homeless(project: Project, *, period_end: dt.date) -> int:
@@ -586,56 +628,101 @@ def figure_counts(
 
     Keys: the names of ``_conditions`` and ``output_documents``. One query.
     """
-    terms = _terms(project)
-    columns = sorted({key.partition("__")[0] for figure in terms.values() for key in figure})
-    enrolments = _with_flags(
-        enrolments_at(project, period_end=period_end, locality=locality, with_minutes=False),
-        period_end,
-    )
-    # The outer COUNTs are written here rather than by ``aggregate()``: Django would walk
-    # every flag's whole expression once per figure to refer to it, which costs more than the
-    # query itself. ``OFFSET 0`` keeps the flag rows a subquery of their own: PostgreSQL would
-    # otherwise pull it up and run the link-table subqueries once per figure instead of once
-    # per enrolment.
-    rows = enrolments.order_by().values("pk", *columns)
+    return figure_counts_at(project, [period_end], locality)[0]
+
+
+def figure_counts_at(
+    project: Project, period_ends: list[dt.date], locality: int | None = None
+) -> list[dict[str, int]]:
+    """``figure_counts`` at each of ``period_ends``, in one aggregate over one scan. One query."""
+    rows = _flag_values(project, period_ends, locality)
+    selects, params = _figure_selects(project, period_ends)
     inner_sql, inner_params = rows.query.sql_with_params()
-    inner_sql += " OFFSET 0"
-    selects, params = [], []
-    for name, figure in terms.items():
-        condition, condition_params = _sql_condition(figure)
-        selects.append(f"COUNT(*) FILTER (WHERE {condition}) AS {connection.ops.quote_name(name)}")
-        params += condition_params
-    # Output documents in the same round trip, as a scalar subquery.
-    documents = (
-        _output_documents(project, period_end)
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    documents_sql, documents_params = documents.query.sql_with_params()
-    selects.append(f"COALESCE(({documents_sql}), 0) AS output_documents")
-    params += documents_params
+    # ``OFFSET 0`` keeps the flag rows a subquery of their own: PostgreSQL would otherwise
+    # pull it up and run the link-table subqueries once per figure instead of once per
+    # enrolment.
     with connections[rows.db].cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(selects)} FROM ({inner_sql}) AS flags",  # noqa: S608 - no input
+            f"SELECT {', '.join(selects)} FROM ({inner_sql} OFFSET 0) AS flags",  # noqa: S608
             [*params, *inner_params],
         )
-        counts = dict(zip([*terms, "output_documents"], cursor.fetchone(), strict=True))
-    return counts
+        return _split_counts(project, period_ends, cursor.fetchone())
+
+
+def _flag_values(
+    project: Project,
+    period_ends: list[dt.date],
+    locality: int | None = None,
+    *,
+    every_entry: bool = False,
+    fields: tuple[str, ...] = (),
+    **extra,
+) -> QuerySet:
+    """``_flag_rows`` as ``values()``: the flag columns the figures read, ``fields`` and
+    the ``extra`` annotations."""
+    read = sorted({key.partition("__")[0] for terms in _terms(project).values() for key in terms})
+    columns = [name for name in read if name not in DATED_FLAGS]
+    for index in range(len(period_ends)):
+        columns += [f"{name}_{index}" for name in ("entered", *read) if name in DATED_FLAGS]
+    rows = _flag_rows(project, period_ends, locality, every_entry=every_entry)
+    if extra:
+        rows = rows.annotate(**extra)
+    return rows.order_by().values("pk", *fields, *columns, *extra)
+
+
+def _figure_selects(project: Project, period_ends: list[dt.date]) -> tuple[list[str], list]:
+    """The outer COUNTs of every figure at each period end over ``_flag_values`` rows.
+
+    Written here rather than by ``aggregate()``: Django would walk every flag's whole
+    expression once per figure to refer to it, which costs more than the query itself. The
+    output documents of each date come in the same round trip, as a scalar subquery.
+    """
+    terms = _terms(project)
+    selects, params = [], []
+    for index, period_end in enumerate(period_ends):
+        for figure in terms.values():
+            condition, condition_params = _sql_condition({"entered": True, **figure}, index)
+            selects.append(f"COUNT(*) FILTER (WHERE {condition})")
+            params += condition_params
+        documents = (
+            _output_documents(project, period_end)
+            .order_by()
+            .values("project")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        documents_sql, documents_params = documents.query.sql_with_params()
+        selects.append(f"COALESCE(({documents_sql}), 0)")
+        params += documents_params
+    return selects, params
+
+
+def _split_counts(project: Project, period_ends: list[dt.date], row) -> list[dict[str, int]]:
+    """The values of ``_figure_selects`` as one ``figure_counts`` dict per period end."""
+    keys = [*_terms(project), "output_documents"]
+    return [
+        dict(zip(keys, row[index * len(keys) : (index + 1) * len(keys)], strict=True))
+        for index in range(len(period_ends))
+    ]
 
 
 def indicator_values(
-    project: Project, period_end: dt.date, *, locality: int | None = None
+    project: Project,
+    period_end: dt.date,
+    *,
+    locality: int | None = None,
+    counts: dict[str, int] | None = None,
 ) -> list[IndicatorValue]:
     """The project's indicators with their values at ``period_end`` (cumulative), by code.
 
     Two queries whatever the data: the indicator rows and one aggregate over the enrolments
-    (every person-based indicator as a filtered COUNT, and the output documents). An indicator
-    the engine does not know keeps its ``manual_value`` (None when not entered).
+    (every person-based indicator as a filtered COUNT, and the output documents); only the
+    first when the caller has the ``figure_counts`` at ``period_end`` as ``counts``. An
+    indicator the engine does not know keeps its ``manual_value`` (None when not entered).
     """
     indicators = list(ProjectIndicator.objects.filter(project=project).order_by("code"))
-    counts = figure_counts(project, period_end, locality)
+    if counts is None:
+        counts = figure_counts(project, period_end, locality)
     return _indicator_rows_from(indicators, counts)
 
 
@@ -711,13 +798,13 @@ def indicator_table(
     participant counts in the period in which they crossed the threshold with complete data;
     a former participant in the period of their exit). Values entered by hand (capacity) are
     the same in both. A range starting on or before the project start is the cumulative one.
-    At most three queries.
+    Two queries: the indicator rows and one aggregate at both dates.
     """
     indicators = list(ProjectIndicator.objects.filter(project=project).order_by("code"))
-    at_end = figure_counts(project, end, locality)
     if start > project.start_date:
-        before = figure_counts(project, start - dt.timedelta(days=1), locality)
+        at_end, before = figure_counts_at(project, [end, start - dt.timedelta(days=1)], locality)
     else:
+        at_end = figure_counts(project, end, locality)
         before = dict.fromkeys(at_end, 0)
     cumulative = _indicator_rows_from(indicators, at_end)
     earlier = _indicator_rows_from(indicators, before)
@@ -742,43 +829,151 @@ def indicator_table(
 DASHBOARD_LIST_LIMIT = 20
 
 
-def approaching_threshold(
-    project: Project, *, until: dt.date, limit: int = DASHBOARD_LIST_LIMIT
-) -> QuerySet:
-    """Enrolments at 75 % or more of the threshold but under it, not yet participants.
+@dataclass(frozen=True)
+class ApproachingRow:
+    """An enrolment close to the threshold (``DashboardFigures.approaching``)."""
 
-    Valid support up to ``until`` (``clients.queries.with_participant_status``, the one
-    definition); enrolments that exited before ``until`` are left out. Annotated with
-    ``remaining_minutes``; closest to the threshold first, at most ``limit`` rows, one query.
+    client_id: int
+    code: str
+    first_name: str
+    last_name: str
+    support_minutes: int
+    remaining_minutes: int
+
+    @property
+    def full_name(self) -> str:
+        """As ``Client.full_name``."""
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    counts: dict[str, int]  # ``figure_counts`` at the period end
+    participants_at: list[int]
+    approaching: list[ApproachingRow]
+    missing: list[dict]
+
+
+def dashboard_figures(
+    project: Project,
+    period_end: dt.date,
+    chart_ends: list[dt.date],
+    *,
+    limit: int = DASHBOARD_LIST_LIMIT,
+) -> DashboardFigures:
+    """Everything the project dashboard counts and lists, in one query.
+
+    - ``counts``: ``figure_counts(project, period_end)``.
+    - ``participants_at``: participants at each of ``chart_ends`` (a chart of the periods):
+      the enrolments with complete entry data whose stored crossing date is on or before the
+      date (entry completeness is today's state, as in ``participants``).
+    - ``approaching``: enrolments at 75 % or more of the threshold but under it, not yet
+      participants, by valid support up to ``period_end`` (``support_minutes_until``, the
+      definition of ``clients.queries.with_participant_status``); enrolments that exited
+      before ``period_end`` are left out. Closest to the threshold first, at most ``limit``.
+    - ``missing``: persons over the threshold by ``period_end`` not counted for incomplete
+      entry data: rows of ``participants_drilldown`` (dicts with ``missing_fields``), in its
+      order, at most ``limit``.
+
+    All of it reads one scan of the project's enrolments (``_flag_rows``, the rows of the
+    figures), materialised once and then counted and listed.
     """
     threshold = project.participant_threshold_minutes
     lowest = -(-threshold * 3 // 4)  # 75 % of the threshold, rounded up to a whole minute
-    enrolments = Enrolment.objects.filter(project=project, entry_date__lte=until).filter(
-        Q(exit_date__isnull=True) | Q(exit_date__gte=until)
+    rows = _flag_values(
+        project,
+        [period_end],
+        every_entry=True,  # the chart counts whenever the enrolment entered
+        fields=("client_id", "exit_date"),
+        code=F("client__code"),
+        first_name=F("client__first_name"),
+        last_name=F("client__last_name"),
+        # Only for the enrolments entered by then: the support span of a later entry is empty.
+        support_minutes=Case(
+            When(entry_date__lte=period_end, then=support_minutes_until(period_end)),
+            output_field=IntegerField(),
+        ),
+        threshold_crossed_on=F("support__threshold_crossed_on"),
+        missing_fields=missing_entry_fields_sql(),
     )
-    return (
-        # The stored total is at least the support up to ``until``: a cheap first filter.
-        with_participant_status(
-            enrolments.filter(support__support_minutes__gte=lowest), until=until
+    selects, params = _figure_selects(project, [period_end])
+    for end in chart_ends:
+        selects.append(
+            'COUNT(*) FILTER (WHERE "entry_complete" IS TRUE AND "threshold_crossed_on" <= %s)'
         )
-        .filter(support_minutes__gte=lowest, support_minutes__lt=threshold, is_participant=False)
-        .annotate(
-            remaining_minutes=ExpressionWrapper(
-                Value(threshold) - F("support_minutes"), output_field=IntegerField()
+        params.append(end)
+    # The lists as JSON arrays of rows, each ordered as its ``ORDER BY``.
+    selects.append(
+        """(SELECT JSON_AGG(JSON_BUILD_ARRAY(
+                "client_id", "code", "first_name", "last_name", "support_minutes")
+                ORDER BY "support_minutes" DESC, "last_name", "first_name", "pk")
+            FROM (SELECT * FROM "flags"
+                  WHERE "entered_0" IS TRUE
+                    AND ("exit_date" IS NULL OR "exit_date" >= %s)
+                    AND "support_minutes" >= %s AND "support_minutes" < %s
+                    AND "is_participant_0" IS NOT TRUE
+                  ORDER BY "support_minutes" DESC, "last_name", "first_name", "pk"
+                  LIMIT %s) AS "approaching")"""
+    )
+    params += [period_end, lowest, threshold, limit]
+    selects.append(
+        """(SELECT JSON_AGG(JSON_BUILD_ARRAY(
+                "client_id", "code", "last_name", "first_name", "support_minutes",
+                "crossed_on_0", "entry_complete", "is_participant_0", "missing_fields")
+                ORDER BY "last_name", "first_name", "client_id")
+            FROM (SELECT * FROM "flags"
+                  WHERE "entered_0" IS TRUE AND "has_support_0" IS TRUE
+                    AND "crossed_on_0" IS NOT NULL AND "entry_complete" IS FALSE
+                  ORDER BY "last_name", "first_name", "client_id"
+                  LIMIT %s) AS "missing")"""
+    )
+    params.append(limit)
+    inner_sql, inner_params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(
+            # Materialised: the flag rows are computed once for the counts and both lists.
+            f'WITH "flags" AS MATERIALIZED ({inner_sql}) '  # noqa: S608 - no input
+            f'SELECT {", ".join(selects)} FROM "flags"',
+            [*inner_params, *params],
+        )
+        row = cursor.fetchone()
+    approaching, missing = row[-2] or [], row[-1] or []
+    chart = list(row[-2 - len(chart_ends) : -2])
+    return DashboardFigures(
+        counts=_split_counts(project, [period_end], row[: -2 - len(chart_ends)])[0],
+        participants_at=chart,
+        approaching=[
+            ApproachingRow(
+                client_id=client_id,
+                code=code,
+                first_name=first_name,
+                last_name=last_name,
+                support_minutes=minutes,
+                remaining_minutes=threshold - minutes,
             )
-        )
-        .select_related("client")
-        .order_by("remaining_minutes", "client__last_name", "client__first_name", "pk")[:limit]
+            for client_id, code, first_name, last_name, minutes in approaching
+        ],
+        missing=[
+            {
+                "client_id": client_id,
+                "code": code,
+                "name": f"{last_name} {first_name}",  # as ``_drilldown_rows`` writes it
+                "support_minutes": minutes,
+                "crossed_on": dt.date.fromisoformat(crossed_on),
+                "entry_complete": entry_complete,
+                "is_participant": is_participant,
+                "missing_fields": missing_fields,
+            }
+            for (
+                client_id,
+                code,
+                last_name,
+                first_name,
+                minutes,
+                crossed_on,
+                entry_complete,
+                is_participant,
+                missing_fields,
+            ) in missing
+        ],
     )
-
-
-def entry_data_missing(
-    project: Project, *, period_end: dt.date, limit: int = DASHBOARD_LIST_LIMIT
-) -> QuerySet:
-    """Persons over the threshold by ``period_end`` not counted for incomplete entry data.
-
-    Rows of ``participants_drilldown`` (dicts with ``missing_fields``), at most ``limit``.
-    """
-    return participants_drilldown(project, period_end).filter(
-        crossed_on__isnull=False, entry_complete=False
-    )[:limit]

@@ -189,9 +189,9 @@ def test_registered_in_three_formats():
 
 def test_queries_do_not_grow_with_the_data(data, django_assert_num_queries):
     report = _report(data, "csv")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         build_implementation(report, lambda p: None)
     complete_client(data, "Další")
     InterventionFactory(project=data, date=dt.date(2021, 5, 5), participants=[])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         build_implementation(report, lambda p: None)

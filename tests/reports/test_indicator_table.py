@@ -160,5 +160,5 @@ def test_person_functions_agree(project, known):
 def test_indicator_table_query_count(project, known, django_assert_num_queries, later):
     start = P3[0] if later else project.start_date
     # Indicators, then one aggregate (with the documents) at the end and the day before start.
-    with django_assert_num_queries(3 if later else 2):
+    with django_assert_num_queries(2):
         indicator_table(project, start=start, end=P3[1])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -47,6 +47,7 @@ from clients.queries import (
     support_minutes_until,
     threshold_crossed_by,
 )
+from reports.compiled import bound_sql
 
 # Monitoring codes the indicators look for (DOMAIN.md §3).
 HOMELESS = "PBOBP"
@@ -634,19 +635,43 @@ def figure_counts(
 def figure_counts_at(
     project: Project, period_ends: list[dt.date], locality: int | None = None
 ) -> list[dict[str, int]]:
-    """``figure_counts`` at each of ``period_ends``, in one aggregate over one scan. One query."""
+    """``figure_counts`` at each of ``period_ends``, in one aggregate over one scan. One query.
+
+    The statement is compiled once per project and shape (``reports.compiled``).
+    """
+    sql, params = bound_sql(_figure_counts_sql, (*_project_shape(project), locality), period_ends)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _split_counts(project, period_ends, cursor.fetchone())
+
+
+def _project_shape(project: Project) -> tuple[int, bool, int]:
+    """What the indicator statements read of a project, as ``bound_sql`` arguments."""
+    return project.pk, project.participants_in_service_use, project.participant_threshold_minutes
+
+
+def _shape_project(project_pk: int, service_use: bool, threshold: int) -> Project:
+    """An unsaved stand-in for the project of ``_project_shape``: the query builders read
+    only its primary key and these settings."""
+    return Project(
+        pk=project_pk,
+        participants_in_service_use=service_use,
+        participant_threshold_minutes=threshold,
+    )
+
+
+def _figure_counts_sql(
+    project_pk: int, service_use: bool, threshold: int, locality: int | None, period_ends
+) -> tuple[str, list]:
+    project = _shape_project(project_pk, service_use, threshold)
     rows = _flag_values(project, period_ends, locality)
     selects, params = _figure_selects(project, period_ends)
     inner_sql, inner_params = rows.query.sql_with_params()
     # ``OFFSET 0`` keeps the flag rows a subquery of their own: PostgreSQL would otherwise
     # pull it up and run the link-table subqueries once per figure instead of once per
     # enrolment.
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(selects)} FROM ({inner_sql} OFFSET 0) AS flags",  # noqa: S608
-            [*params, *inner_params],
-        )
-        return _split_counts(project, period_ends, cursor.fetchone())
+    sql = f"SELECT {', '.join(selects)} FROM ({inner_sql} OFFSET 0) AS flags"  # noqa: S608
+    return sql, [*params, *inner_params]
 
 
 def _flag_values(
@@ -876,9 +901,64 @@ def dashboard_figures(
       order, at most ``limit``.
 
     All of it reads one scan of the project's enrolments (``_flag_rows``, the rows of the
-    figures), materialised once and then counted and listed.
+    figures), materialised once and then counted and listed. The statement is compiled once
+    per project and number of chart dates (``reports.compiled``).
     """
     threshold = project.participant_threshold_minutes
+    sql, params = bound_sql(
+        _dashboard_sql, (*_project_shape(project), limit), [period_end, *chart_ends]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    approaching, missing = row[-2] or [], row[-1] or []
+    chart = list(row[-2 - len(chart_ends) : -2])
+    return DashboardFigures(
+        counts=_split_counts(project, [period_end], row[: -2 - len(chart_ends)])[0],
+        participants_at=chart,
+        approaching=[
+            ApproachingRow(
+                client_id=client_id,
+                code=code,
+                first_name=first_name,
+                last_name=last_name,
+                support_minutes=minutes,
+                remaining_minutes=threshold - minutes,
+            )
+            for client_id, code, first_name, last_name, minutes in approaching
+        ],
+        missing=[
+            {
+                "client_id": client_id,
+                "code": code,
+                "name": f"{last_name} {first_name}",  # as ``_drilldown_rows`` writes it
+                "support_minutes": minutes,
+                "crossed_on": dt.date.fromisoformat(crossed_on),
+                "entry_complete": entry_complete,
+                "is_participant": is_participant,
+                "missing_fields": missing_fields,
+            }
+            for (
+                client_id,
+                code,
+                last_name,
+                first_name,
+                minutes,
+                crossed_on,
+                entry_complete,
+                is_participant,
+                missing_fields,
+            ) in missing
+        ],
+    )
+
+
+def _dashboard_sql(
+    project_pk: int, service_use: bool, threshold: int, limit: int, dates: list[dt.date]
+) -> tuple[str, list]:
+    """The statement of ``dashboard_figures``; ``dates``: the period end, then the chart's."""
+    project = _shape_project(project_pk, service_use, threshold)
+    period_end, *chart_ends = dates
     lowest = -(-threshold * 3 // 4)  # 75 % of the threshold, rounded up to a whole minute
     rows = _flag_values(
         project,
@@ -929,51 +1009,9 @@ def dashboard_figures(
     )
     params.append(limit)
     inner_sql, inner_params = rows.query.sql_with_params()
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(
-            # Materialised: the flag rows are computed once for the counts and both lists.
-            f'WITH "flags" AS MATERIALIZED ({inner_sql}) '  # noqa: S608 - no input
-            f'SELECT {", ".join(selects)} FROM "flags"',
-            [*inner_params, *params],
-        )
-        row = cursor.fetchone()
-    approaching, missing = row[-2] or [], row[-1] or []
-    chart = list(row[-2 - len(chart_ends) : -2])
-    return DashboardFigures(
-        counts=_split_counts(project, [period_end], row[: -2 - len(chart_ends)])[0],
-        participants_at=chart,
-        approaching=[
-            ApproachingRow(
-                client_id=client_id,
-                code=code,
-                first_name=first_name,
-                last_name=last_name,
-                support_minutes=minutes,
-                remaining_minutes=threshold - minutes,
-            )
-            for client_id, code, first_name, last_name, minutes in approaching
-        ],
-        missing=[
-            {
-                "client_id": client_id,
-                "code": code,
-                "name": f"{last_name} {first_name}",  # as ``_drilldown_rows`` writes it
-                "support_minutes": minutes,
-                "crossed_on": dt.date.fromisoformat(crossed_on),
-                "entry_complete": entry_complete,
-                "is_participant": is_participant,
-                "missing_fields": missing_fields,
-            }
-            for (
-                client_id,
-                code,
-                last_name,
-                first_name,
-                minutes,
-                crossed_on,
-                entry_complete,
-                is_participant,
-                missing_fields,
-            ) in missing
-        ],
+    # Materialised: the flag rows are computed once for the counts and both lists.
+    sql = (
+        f'WITH "flags" AS MATERIALIZED ({inner_sql}) '  # noqa: S608 - no input
+        f'SELECT {", ".join(selects)} FROM "flags"'
     )
+    return sql, [*inner_params, *params]

@@ -119,6 +119,14 @@ def managed_project_ids(user: AnyUser) -> list[int]:
     return list(access_of(user).managed_projects)
 
 
+def manages_project(user: AnyUser, project_id: int) -> bool:
+    """Whether the user oversees the project as guarantor or admin: ``managed_by`` for one
+    project, from the user's cached access (no query)."""
+    if not is_active_user(user):
+        return False
+    return user.is_superuser or project_id in access_of(user).managed_projects
+
+
 def worker_project_ids(user: AnyUser) -> list[int]:
     """Projects in which the user is a field worker."""
     return list(access_of(user).worker_projects)

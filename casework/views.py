@@ -17,7 +17,14 @@ from casework.forms import BoardFilterForm, InterventionForm, OutreachForm, Outr
 from casework.intervention_log import log_rows, worker_names
 from casework.models import Intervention, OutreachContact, Project
 from casework.pagination import RowsFirstPaginator
-from casework.roles import Role, can_edit_intervention, has_role, manager_required, roles_of
+from casework.roles import (
+    Role,
+    can_edit_intervention,
+    has_role,
+    manager_required,
+    manages_project,
+    roles_of,
+)
 from clients.models import Client, PlanGoal
 from clients.views import get_client_for_user
 from housing.queries import acute_clients, most_urgent
@@ -51,7 +58,7 @@ def project_detail(request, pk: int):
         {
             "project": project,
             "summary": queries.project_summaries(Project.objects.filter(pk=project.pk))[0],
-            "can_manage": Project.objects.managed_by(request.user).filter(pk=project.pk).exists(),
+            "can_manage": manages_project(request.user, project.pk),
         },
     )
 
@@ -323,6 +330,6 @@ def project_dashboard(request, pk: int):
 def get_managed_project_for_user(user, pk: int, prefetch=PROJECT_DETAIL_RELATIONS) -> Project:
     """A project the user manages: 404 with no role in it, 403 when they only work in it."""
     project = get_project_for_user(user, pk, prefetch)
-    if not Project.objects.managed_by(user).filter(pk=project.pk).exists():
+    if not manages_project(user, project.pk):
         raise PermissionDenied
     return project

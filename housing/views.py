@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.conflicts import conflict_for, is_stale, model_values
 from casework.models import Project
-from casework.roles import managed_project_ids
+from casework.roles import managed_project_ids, manages_project
 from clients.models import Client, Enrolment, project_record_scope
 from housing import queries, services
 from housing.filters import HousingSituationFilter
@@ -276,10 +276,7 @@ def housing_assess(request, pk: int):
                 % {"score": assessment.score, "level": assessment.get_level_display()},
             )
             return redirect(client.get_absolute_url())
-    can_revise = (
-        factor_set is not None
-        and Project.objects.managed_by(request.user).filter(pk=project.pk).exists()
-    )
+    can_revise = factor_set is not None and manages_project(request.user, project.pk)
     context = {
         "client": client,
         "project": project,

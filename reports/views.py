@@ -24,6 +24,7 @@ from casework.audit.events import record_access
 from casework.audit.models import AccessAction
 from casework.audit.sensitive import SPECIAL_CATEGORY_FIGURES, may_list_special_category_persons
 from casework.models import Locality, Project
+from casework.roles import manages_project
 from clients.models import Client
 from clients.queries import ENTRY_FIELD_LABELS
 from reports import isesf, queries
@@ -170,7 +171,7 @@ def report_download(request, pk: int):
 def _managed_project(user, pk: int) -> Project:
     """A project the user manages: 404 with no role in it, 403 when they only work in it."""
     project = get_object_or_404(Project.objects.visible_to(user), pk=pk)
-    if not Project.objects.managed_by(user).filter(pk=project.pk).exists():
+    if not manages_project(user, project.pk):
         raise PermissionDenied
     return project
 

@@ -25,7 +25,7 @@ from casework.review.forms import (
     SampleFilterForm,
 )
 from casework.review.models import ChecklistItem, ClosureRequest, ClosureStatus, QualityReview
-from casework.roles import manager_required
+from casework.roles import manager_required, manages_project
 from clients.models import CaseAssignment
 from clients.views import get_enrolment_for_user
 
@@ -49,7 +49,7 @@ def get_closure_for_user(user, pk: int) -> ClosureRequest:
 
 def can_decide_closure(user, closure: ClosureRequest) -> bool:
     """The guarantor or administrator of the enrolment's project decides; workers propose."""
-    return Project.objects.managed_by(user).filter(pk=closure.enrolment.project_id).exists()
+    return manages_project(user, closure.enrolment.project_id)
 
 
 def get_managed_project(user, pk: int) -> Project:

@@ -257,9 +257,9 @@ def test_query_count_does_not_grow_with_clients(
         support(project, enrol(project, postcode="").client, 40 * HOURS)
     client.force_login(guarantor)
 
-    # Session, user, roles; the project with its periods and extensions; managed check; the
-    # indicator rows; one query for every figure, the chart and both lists.
-    with django_assert_num_queries(9):
+    # Session, user, roles (also the managed check); the project with its periods and
+    # extensions; the indicator rows; one query for every figure, the chart and both lists.
+    with django_assert_num_queries(8):
         response = client.get(url(project))
 
     dashboard = response.context["dashboard"]

@@ -6,7 +6,7 @@ from django.urls import URLPattern, reverse
 
 from casework import urls as casework_urls
 from casework.models import Intervention, Membership, Project
-from casework.roles import Role, has_role, roles_of
+from casework.roles import Role, has_role, manages_project, roles_of
 from clients import urls as clients_urls
 from debts import urls as debts_urls
 from housing import urls as housing_urls
@@ -54,6 +54,10 @@ def test_project_visible_to_and_managed_by(all_projects, personas, persona, visi
     managed_codes = list(Project.objects.managed_by(user).values_list("code", flat=True))
 
     assert (visible_codes, managed_codes) == (visible, managed)
+    # The one-project check answers as the queryset does, for every project.
+    assert sorted(
+        code for code, project in all_projects.items() if manages_project(user, project.pk)
+    ) == sorted(code for code, project in all_projects.items() if project.code in managed)
 
 
 def test_inactive_admin_sees_and_manages_no_project(all_projects, admin_user):
@@ -62,6 +66,7 @@ def test_inactive_admin_sees_and_manages_no_project(all_projects, admin_user):
 
     assert list(Project.objects.visible_to(admin_user)) == []
     assert list(Project.objects.managed_by(admin_user)) == []
+    assert not any(manages_project(admin_user, p.pk) for p in all_projects.values())
 
 
 def test_superuser_sees_every_project(all_projects, django_user_model):
@@ -70,6 +75,7 @@ def test_superuser_sees_every_project(all_projects, django_user_model):
     codes = sorted(Project.objects.visible_to(superuser).values_list("code", flat=True))
 
     assert codes == ["MLA", "RAL", "VIT"]
+    assert all(manages_project(superuser, p.pk) for p in all_projects.values())
 
 
 # --- Roles ------------------------------------------------------------------------------------

@@ -309,9 +309,9 @@ def test_drilldown_query_count(client, guarantor, project, django_assert_num_que
         participant(project)
     client.force_login(guarantor)
     url = reverse("reports:indicator_detail", args=[project.pk, "60000"])
-    # Session, user, project, managed check, indicators, the roles of the nav, the period
-    # choice, then the rows' count and page.
-    with django_assert_num_queries(9):
+    # Session, user, project, the roles (the managed check and the nav), indicators, the
+    # period choice, then the rows' count and page.
+    with django_assert_num_queries(8):
         response = client.get(url, {"period_choice": "cumulative"})
     assert len(response.context["page"].object_list) == count
 
@@ -417,9 +417,9 @@ def test_export_blockers_query_count(client, guarantor, project, django_assert_n
     participant(project)
     client.force_login(guarantor)
     url = reverse("reports:export_blockers", args=[project.pk])
-    # Session, user, project, managed check, the periods (default, then the select's options),
-    # the blockers' three queries, the roles of the nav.
-    with django_assert_num_queries(10):
+    # Session, user, project, the roles (the managed check and the nav), the periods (default,
+    # then the select's options), the blockers' three queries.
+    with django_assert_num_queries(9):
         response = client.get(url, {"period_choice": "cumulative"})
     assert len(response.context["rows"]) == count
 

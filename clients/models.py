@@ -178,13 +178,17 @@ class ClientQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        managed = managed_project_ids(user)
-        return self.filter(
-            Q(organisation__in=admin_organisation_ids(user))
-            | Q(pk__in=Enrolment.objects.filter(project__in=managed).values("client"))
-            | Q(pk__in=CaseAssignment.objects.filter(project__in=managed).values("client"))
-            | Q(pk__in=own_case_clients(user))
-        )
+        # Only the branches the user's roles can open: a branch over an empty id list never
+        # matches, and leaving it out saves building and planning its subquery.
+        scope = Q()
+        if admin_organisations := admin_organisation_ids(user):
+            scope |= Q(organisation__in=admin_organisations)
+        if managed := managed_project_ids(user):
+            scope |= Q(pk__in=Enrolment.objects.filter(project__in=managed).values("client"))
+            scope |= Q(pk__in=CaseAssignment.objects.filter(project__in=managed).values("client"))
+        if worker_project_ids(user):
+            scope |= Q(pk__in=own_case_clients(user))
+        return self.filter(scope) if scope else self.none()
 
     def assigned_to(self, user) -> ClientQuerySet:
         """Clients with a current assignment to this worker in a project where they work."""
@@ -280,13 +284,16 @@ def project_record_scope(user, *, client: str = "client", project: str = "projec
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
-    own_case = CaseAssignment.objects.current().filter(
-        worker=user,
-        project__in=worker_project_ids(user),
-        client=OuterRef(client),
-        project=OuterRef(project),
-    )
-    return Q(**{f"{project}__in": managed_project_ids(user)}) | Q(Exists(own_case))
+    # As in ``ClientQuerySet.visible_to``: only the branches the user's roles can open.
+    scope = Q()
+    if managed := managed_project_ids(user):
+        scope |= Q(**{f"{project}__in": managed})
+    if worked := worker_project_ids(user):
+        own_case = CaseAssignment.objects.current().filter(
+            worker=user, project__in=worked, client=OuterRef(client), project=OuterRef(project)
+        )
+        scope |= Q(Exists(own_case))
+    return scope or Q(pk__in=[])  # no role in any project: nothing
 
 
 class Client(models.Model):

@@ -1,7 +1,13 @@
 """The guarantor's caseload board: figures per field worker, aggregated in SQL.
 
-Every figure is one GROUP BY query over all workers at once, assembled into rows in Python, so
-the board costs the same number of queries for two workers or two hundred.
+Four queries whatever the number of workers and clients: the workers with their overdue tasks,
+one aggregate over their current assignments, the month's minutes per worker and key activity,
+and the acute clients with the workers assigned to them. Each is built with the ORM from the
+shared definitions (``with_participant_status``, ``not_contacted_since``, ``acute_clients``),
+but building and compiling them costs Django more milliseconds than PostgreSQL needs to run
+them, and their SQL text depends only on the projects and the locality: the dates are
+parameters. So each statement is compiled once per projects, locality and database (per
+process) and bound to each request's dates (``casework.compiled``).
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections, router
 from django.db.models import (
     Count,
     DateField,
@@ -23,9 +31,12 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models import query as model_query
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from casework.compiled import bound_sql
 from casework.models import InterventionParticipant, InterventionWorker, Locality, Membership
 from casework.queries import NOT_CONTACTED_DAYS, REVIEW_AHEAD_DAYS
 from casework.roles import Role
@@ -39,7 +50,7 @@ from clients.models import (
     Task,
 )
 from clients.queries import with_participant_status
-from housing.queries import AcuteCase, acute_clients, most_urgent
+from housing.queries import ACUTE_LIST_SIZE, AcuteCase, acute_clients
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -53,6 +64,8 @@ class WorkerRow:
     """One line of the board: a field worker and the state of their caseload."""
 
     worker: object
+    # What the board shows for the worker: the full name, else the username.
+    name: str = ""
     active_clients: int = 0
     participants: int = 0
     minutes_by_activity: dict[str, int] = field(default_factory=dict)
@@ -61,8 +74,10 @@ class WorkerRow:
     plans_for_review: int = 0
     unsigned_plans: int = 0
     acute: int = 0
-    # Hours per key activity in the board's column order (filled by ``caseload_board``).
+    # Hours per key activity in the board's column order (filled by ``caseload_board``), and
+    # the same hours with their column's label for the table.
     hours_columns: list[tuple[str, float]] = field(default_factory=list)
+    hours_cells: list[tuple[str, float]] = field(default_factory=list)
 
     def hours(self, code: str) -> float:
         return round(self.minutes_by_activity.get(code, 0) / 60, 1)
@@ -79,6 +94,8 @@ class Board:
     month_end: dt.date
     activity_codes: list[str]
     rows: list[WorkerRow]
+    # The column label of each of ``activity_codes`` ("Hours KA 03"), translated once.
+    hours_labels: list[str]
     # The most urgent ``ACUTE_LIST_SIZE`` acute cases, and how many there are in all.
     acute_cases: list[AcuteCase]
     acute_total: int = 0
@@ -98,10 +115,6 @@ def board_workers(project_ids) -> QuerySet:
     )
 
 
-def _counts(queryset, key: str = "worker") -> dict[int, int]:
-    return dict(queryset.values_list(key).annotate(n=Count("client", distinct=True)).order_by())
-
-
 def caseload_board(
     project_ids: list[int],
     *,
@@ -118,24 +131,144 @@ def caseload_board(
     overdue open tasks, plans due for review within ``REVIEW_AHEAD_DAYS`` or overdue, active
     plans nobody has signed, and acute housing cases (``housing.queries.acute_clients``: the
     ``ACUTE_LIST_SIZE`` most urgent listed, all counted). ``locality`` limits everything to
-    clients living there (hours: interventions with such a client). Nine queries whatever the
-    number of workers and clients (eight when no case is acute: the lookup of the acute
-    clients' workers is then skipped).
+    clients living there (hours: interventions with such a client). Four queries whatever the
+    number of workers and clients (none without projects).
     """
     today = today or timezone.localdate()
     month_start, month_end = month_bounds(month or today)
-    workers = list(board_workers(project_ids))
-    rows = {w.pk: WorkerRow(worker=w) for w in workers}
+    if not project_ids:
+        # No projects, no workers and no cases (and ``IN ()`` compiles to no statement).
+        return Board(
+            today=today,
+            month_start=month_start,
+            month_end=month_end,
+            activity_codes=[],
+            rows=[],
+            hours_labels=[],
+            acute_cases=[],
+        )
+    shape = (tuple(project_ids), locality.pk if locality is not None else None)
+    dates = (today, month_start, month_end)
+    alias = router.db_for_read(CaseAssignment)
+    # The rows become model instances as a queryset would make them, in its fetch mode.
+    fetch_mode = model_query.DEFAULT_FETCH_MODE
+    with connections[alias].cursor() as cursor:
 
+        def rows_of(build):
+            cursor.execute(*bound_sql(_board_sql, (build, *shape, alias), dates))
+            return cursor.fetchall()
+
+        user_model = get_user_model()
+        worker_fields = _in_field_order(user_model, WORKER_FIELDS)
+        rows = {}
+        for pk, username, first_name, last_name, overdue in rows_of(_workers):
+            worker = user_model.from_db(
+                alias, worker_fields, (pk, username, first_name, last_name), fetch_mode=fetch_mode
+            )
+            name = worker.get_full_name() or worker.get_username()
+            rows[pk] = WorkerRow(worker=worker, name=name, overdue_tasks=overdue)
+
+        for worker_id, active, participants, quiet, review, unsigned in rows_of(_caseloads):
+            if (row := rows.get(worker_id)) is not None:
+                row.active_clients, row.participants = active, participants
+                row.not_contacted = quiet
+                # PostgreSQL sums the plans' counts (bigint) as numeric.
+                row.plans_for_review, row.unsigned_plans = int(review), int(unsigned)
+
+        codes = set()
+        for worker_id, code, minutes in rows_of(_minutes):
+            rows[worker_id].minutes_by_activity[code] = minutes
+            codes.add(code)
+
+        acute = rows_of(_acute)
+    for *_, worker_ids in acute:
+        for worker_id in set(worker_ids):
+            if (row := rows.get(worker_id)) is not None:
+                row.acute += 1
+    client_fields = _in_field_order(Client, ACUTE_CLIENT_FIELDS)
+    acute_cases = [
+        AcuteCase(
+            client=Client.from_db(alias, client_fields, values, fetch_mode=fetch_mode),
+            level=level,
+            eviction_on=eviction_on,
+        )
+        for *values, level, eviction_on, _ in acute[:ACUTE_LIST_SIZE]
+    ]
+
+    activity_codes = sorted(codes)
+    hours_labels = [gettext("Hours %(code)s") % {"code": code} for code in activity_codes]
+    for row in rows.values():
+        hours = [row.hours(code) for code in activity_codes]
+        row.hours_columns = list(zip(activity_codes, hours, strict=True))
+        row.hours_cells = list(zip(hours_labels, hours, strict=True))
+    return Board(
+        today=today,
+        month_start=month_start,
+        month_end=month_end,
+        activity_codes=activity_codes,
+        rows=list(rows.values()),
+        hours_labels=hours_labels,
+        acute_cases=acute_cases,
+        acute_total=len(acute),
+    )
+
+
+# --- The board's statements -------------------------------------------------------------------
+#
+# Each builder takes the projects (a non-empty tuple of ids), the locality id or None, today and
+# the month's first and last day, and returns a values queryset. Dates may enter the SQL as
+# they are or moved by a number of days (the 30-day cutoff, the review horizon), but must not
+# decide anything in Python (such as which filter to add): see ``casework.compiled``.
+
+# What the board reads of a worker (``name``, the link) and of an acute case's client, in the
+# models' field order (``Model.from_db`` takes the values in that order).
+WORKER_FIELDS = ("id", "username", "first_name", "last_name")
+ACUTE_CLIENT_FIELDS = ("id", "code", "first_name", "last_name")
+
+
+def _in_field_order(model, names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names``, which must be in the model's field order, checked against it."""
+    ordered = tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
+    if ordered != names:
+        raise ValueError(f"{names} are not in the field order of {model.__name__}: {ordered}")
+    return names
+
+
+def _current_assignments(project_ids, locality_id) -> QuerySet:
     assignments = CaseAssignment.objects.current().filter(project__in=project_ids)
-    if locality is not None:
-        assignments = assignments.filter(client__locality=locality)
+    if locality_id is not None:
+        assignments = assignments.filter(client__locality=locality_id)
+    return assignments
 
-    active = _counts(assignments.filter(client__status=ClientStatus.ACTIVE))
-    participant_enrolments = with_participant_status(
-        Enrolment.objects.filter(project__in=project_ids)
-    ).filter(is_participant=True, client=OuterRef("client"), project=OuterRef("project"))
-    participants = _counts(assignments.filter(Exists(participant_enrolments)))
+
+def _workers(project_ids, locality_id, today, month_start, month_end) -> QuerySet:
+    """The board's workers by name, each with their overdue open tasks."""
+    tasks = Task.objects.open().filter(owner=OuterRef("pk"), due_date__lt=today)
+    tasks = tasks.filter(
+        Q(project__in=project_ids)
+        | Q(
+            project__isnull=True,
+            client__in=_current_assignments(project_ids, locality_id).values("client"),
+        )
+    )
+    if locality_id is not None:
+        tasks = tasks.filter(client__locality=locality_id)
+    overdue = tasks.order_by().values("owner").annotate(n=Count("pk")).values("n")
+    return board_workers(project_ids).values_list(
+        *WORKER_FIELDS, Coalesce(Subquery(overdue, output_field=IntegerField()), 0)
+    )
+
+
+def _caseloads(project_ids, locality_id, today, month_start, month_end) -> QuerySet:
+    """Per worker: active clients, participants, not contacted, plans to review, unsigned."""
+    assignments = _current_assignments(project_ids, locality_id)
+    # ``project__in`` is implied by the assignment's project, but lets PostgreSQL hash the
+    # participants of these projects only.
+    participant = with_participant_status(
+        Enrolment.objects.filter(
+            project__in=project_ids, client=OuterRef("client"), project=OuterRef("project")
+        )
+    ).filter(is_participant=True)
     quiet_clients = (
         Client.objects.filter(pk__in=assignments.values("client"))
         .active()
@@ -143,88 +276,84 @@ def caseload_board(
         .order_by()
         .values("pk")
     )
-    not_contacted = _counts(assignments.filter(client__in=quiet_clients))
-
-    work = InterventionWorker.objects.filter(
-        worker__in=rows.keys(),
-        intervention__project__in=project_ids,
-        intervention__date__gte=month_start,
-        intervention__date__lte=month_end,
-    )
-    if locality is not None:
-        work = work.filter(
-            Exists(
-                InterventionParticipant.objects.filter(
-                    intervention=OuterRef("intervention"), client__locality=locality
-                )
-            )
-        )
-    minutes = (
-        work.values_list("worker", "intervention__key_activity__code")
-        .annotate(minutes=Sum("intervention__duration_minutes"))
-        .order_by()
-    )
-    codes = set()
-    for worker_id, code, total in minutes:
-        rows[worker_id].minutes_by_activity[code] = total
-        codes.add(code)
-
-    tasks = Task.objects.open().filter(owner__in=rows.keys(), due_date__lt=today)
-    tasks = tasks.filter(
-        Q(project__in=project_ids)
-        | Q(project__isnull=True, client__in=assignments.values("client"))
-    )
-    if locality is not None:
-        tasks = tasks.filter(client__locality=locality)
-    overdue = dict(tasks.values_list("owner").annotate(n=Count("pk")).order_by())
-
     plans = IndividualPlan.objects.filter(project=OuterRef("project"), client=OuterRef("client"))
     review = plans.filter(
         status__in=[PlanStatus.ACTIVE, PlanStatus.DRAFT],
         review_due__lte=today + dt.timedelta(days=REVIEW_AHEAD_DAYS),
     )
     unsigned = plans.filter(status=PlanStatus.ACTIVE, signed_at__isnull=True)
-    plan_counts = {
-        worker_id: (n_review, n_unsigned)
-        for worker_id, n_review, n_unsigned in assignments.values_list("worker")
+    return (
+        assignments.values_list("worker")
         .annotate(
+            active=_clients(Q(client__status=ClientStatus.ACTIVE)),
+            participants=_clients(Exists(participant)),
+            not_contacted=_clients(Q(client__in=quiet_clients)),
             # A plan belongs to one (client, project): its assignment row counts it once.
-            n_review=_count_plans(review),
-            n_unsigned=_count_plans(unsigned),
+            plans_for_review=_count_plans(review),
+            unsigned_plans=_count_plans(unsigned),
         )
         .order_by()
-    }
-
-    acute_clients_here = acute_clients(project_ids, today=today)
-    if locality is not None:
-        acute_clients_here = acute_clients_here.filter(locality=locality)
-    acute, acute_total = most_urgent(acute_clients_here)
-    acute_by_worker = {}
-    if acute:
-        acute_by_worker = _counts(assignments.filter(client__in=acute_clients_here.values("pk")))
-
-    for worker_id, row in rows.items():
-        row.active_clients = active.get(worker_id, 0)
-        row.participants = participants.get(worker_id, 0)
-        row.not_contacted = not_contacted.get(worker_id, 0)
-        row.overdue_tasks = overdue.get(worker_id, 0)
-        row.plans_for_review, row.unsigned_plans = plan_counts.get(worker_id, (0, 0))
-        row.acute = acute_by_worker.get(worker_id, 0)
-        row.hours_columns = [(code, row.hours(code)) for code in sorted(codes)]
-    return Board(
-        today=today,
-        month_start=month_start,
-        month_end=month_end,
-        activity_codes=sorted(codes),
-        rows=list(rows.values()),
-        acute_cases=acute,
-        acute_total=acute_total,
     )
+
+
+def _minutes(project_ids, locality_id, today, month_start, month_end) -> QuerySet:
+    """Minutes of the month per board worker and key activity code."""
+    work = InterventionWorker.objects.filter(
+        worker__in=board_workers(project_ids).values("pk"),
+        intervention__project__in=project_ids,
+        intervention__date__gte=month_start,
+        intervention__date__lte=month_end,
+    )
+    if locality_id is not None:
+        work = work.filter(
+            Exists(
+                InterventionParticipant.objects.filter(
+                    intervention=OuterRef("intervention"), client__locality=locality_id
+                )
+            )
+        )
+    return (
+        work.values_list("worker", "intervention__key_activity__code")
+        .annotate(minutes=Sum("intervention__duration_minutes"))
+        .order_by()
+    )
+
+
+def _acute(project_ids, locality_id, today, month_start, month_end) -> QuerySet:
+    """Every acute client, most urgent first, with the workers currently assigned to them.
+
+    All of them rather than the listed ones: the rows count every acute client.
+    """
+    clients = acute_clients(project_ids, today=today)
+    if locality_id is not None:
+        clients = clients.filter(locality=locality_id)
+    workers = (
+        CaseAssignment.objects.current()
+        .filter(project__in=project_ids, client=OuterRef("pk"))
+        .order_by()
+        .values("worker")
+    )
+    return clients.values_list(
+        *ACUTE_CLIENT_FIELDS, "latest_level", "eviction_on", ArraySubquery(workers)
+    )
+
+
+def _clients(condition):
+    """How many distinct clients of the worker's assignment rows meet ``condition``."""
+    return Count("client", distinct=True, filter=condition)
 
 
 def _count_plans(plans: QuerySet):
     counted = plans.order_by().values("client").annotate(n=Count("pk")).values("n")
     return Sum(Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+
+
+def _board_sql(build, project_ids, locality_id, alias: str, dates) -> tuple[str, list]:
+    """A board builder's values queryset as ``(sql, params)`` (a ``casework.compiled``
+    builder); ``dates``: today, the month's first and last day."""
+    query = build(project_ids, locality_id, *dates).query
+    sql, params = query.get_compiler(using=alias).as_sql()
+    return sql, list(params)
 
 
 @dataclass(frozen=True)

@@ -699,9 +699,13 @@ class BoardFilterForm(forms.Form):
         self.fields["project"].choices = [("", _("All my projects"))] + [
             (p.pk, str(p)) for p in projects
         ]
-        self.fields["locality"].queryset = (
-            Locality.objects.filter(projects__in=ids).distinct().order_by("name")
-        )
+        locality = self.fields["locality"]
+        locality.queryset = Locality.objects.filter(projects__in=ids).distinct().order_by("name")
+        # Read once, as plain pairs: the select then renders them without the per-option
+        # wrappers of the queryset's choices (which still validates a chosen locality).
+        locality.choices = [("", locality.empty_label)] + [
+            (place.pk, str(place)) for place in locality.queryset
+        ]
 
     def filters(self) -> dict:
         """``project_ids``, ``locality`` and ``month`` for ``caseload_board``."""

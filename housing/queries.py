@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When, Window
 from django.utils import timezone
 
 from casework.roles import worker_project_ids
@@ -85,23 +85,31 @@ def acute_clients(projects, *, today: dt.date | None = None) -> QuerySet[Client]
     latest = RiskAssessment.objects.filter(client=OuterRef("pk"), project__in=projects).order_by(
         "-assessed_on", "-pk"
     )
-    eviction = HousingSituation.objects.current().filter(
-        client=OuterRef("pk"),
+    evictions = HousingSituation.objects.current().filter(
         eviction_on__gte=today,
         eviction_on__lte=today + dt.timedelta(days=ACUTE_EVICTION_DAYS),
     )
+    # A client has one current situation at most (``housing_no_overlap``); ordered within the
+    # client only, as the model's default order would join the client for its name.
+    eviction = evictions.filter(client=OuterRef("pk")).order_by("-valid_from")
     enrolled = Enrolment.objects.filter(project__in=projects).values("client")
-    ever_acute = RiskAssessment.objects.filter(
-        client=OuterRef("pk"), project__in=projects, level=RiskLevel.ACUTE
-    )
+    ever_acute = RiskAssessment.objects.filter(project__in=projects, level=RiskLevel.ACUTE)
     return (
         Client.objects.filter(pk__in=enrolled)
-        # A cheap first filter (one hashed set each), so the latest assessment is looked up
-        # only for the few clients who were ever acute or have an eviction date.
-        .filter(Exists(ever_acute) | Exists(eviction))
+        # A cheap first filter (one hashed set each, read once from the project's acute
+        # assessments and the eviction index), so the latest assessment is looked up only for
+        # the few clients who were ever acute or have an eviction date.
+        .filter(Q(pk__in=ever_acute.values("client")) | Q(pk__in=evictions.values("client")))
         .annotate(
             latest_level=Subquery(latest.values("level")[:1]),
-            eviction_on=Subquery(eviction.values("eviction_on")[:1]),
+            # Looked up only for the few clients in the hashed set of evictions.
+            eviction_on=Case(
+                When(
+                    pk__in=evictions.values("client"),
+                    then=Subquery(eviction.values("eviction_on")[:1]),
+                ),
+                default=None,
+            ),
         )
         .filter(Q(latest_level=RiskLevel.ACUTE) | Q(eviction_on__isnull=False))
         .order_by(F("eviction_on").asc(nulls_last=True), "last_name", "first_name", "pk")

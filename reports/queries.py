@@ -47,7 +47,7 @@ from clients.queries import (
     support_minutes_until,
     threshold_crossed_by,
 )
-from reports.compiled import bound_sql
+from casework.compiled import bound_sql
 
 # Monitoring codes the indicators look for (DOMAIN.md §3).
 HOMELESS = "PBOBP"
@@ -637,7 +637,7 @@ def figure_counts_at(
 ) -> list[dict[str, int]]:
     """``figure_counts`` at each of ``period_ends``, in one aggregate over one scan. One query.
 
-    The statement is compiled once per project and shape (``reports.compiled``).
+    The statement is compiled once per project and shape (``casework.compiled``).
     """
     sql, params = bound_sql(_figure_counts_sql, (*_project_shape(project), locality), period_ends)
     with connection.cursor() as cursor:
@@ -902,7 +902,7 @@ def dashboard_figures(
 
     All of it reads one scan of the project's enrolments (``_flag_rows``, the rows of the
     figures), materialised once and then counted and listed. The statement is compiled once
-    per project and number of chart dates (``reports.compiled``).
+    per project and number of chart dates (``casework.compiled``).
     """
     threshold = project.participant_threshold_minutes
     sql, params = bound_sql(

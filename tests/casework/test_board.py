@@ -4,12 +4,22 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import router
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.board import caseload_board, worker_caseload
+from casework import compiled
+from casework.board import (
+    _acute,
+    _board_sql,
+    _caseloads,
+    _minutes,
+    _workers,
+    caseload_board,
+    worker_caseload,
+)
 from casework.roles import Role
-from clients.models import DisadvantageAnswer, MonitoringCodeKind, PlanStatus
+from clients.models import CaseAssignment, DisadvantageAnswer, MonitoringCodeKind, PlanStatus, Task
 from housing.models import RiskLevel
 from tests.factories import (
     CaseAssignmentFactory,
@@ -187,6 +197,23 @@ def test_board_locality_filter_counts_only_clients_living_there(caseload, projec
     assert board.acute_cases == []
 
 
+def test_board_counts_a_client_once_across_its_projects(
+    caseload, project, other_project, worker_b, client_b
+):
+    # bob has client_b (acute, not contacted) in both projects: one client in every figure.
+    MembershipFactory(user=worker_b, project=other_project, role=Role.WORKER)
+    EnrolmentFactory(client=client_b, project=other_project)
+    CaseAssignmentFactory(client=client_b, project=other_project, worker=worker_b)
+
+    board = caseload_board([project.pk, other_project.pk])
+
+    assert {
+        row.worker.username: (row.active_clients, row.not_contacted, row.acute)
+        for row in board.rows
+    } == {"alice": (2, 0, 0), "bob": (1, 1, 1)}
+    assert [case.client.code for case in board.acute_cases] == ["RAL-0002"]
+
+
 def _rows(response):
     return [(row.worker.username, row.active_clients) for row in response.context["board"].rows]
 
@@ -199,6 +226,19 @@ def test_board_shows_the_managers_workers(client, request, caseload, persona):
 
     assert (response.status_code, _rows(response)) == (200, [("alice", 2), ("bob", 1)])
     assert [case.client.code for case in response.context["board"].acute_cases] == ["RAL-0002"]
+
+
+def test_board_without_any_project(client):
+    # A superuser manages every project, and there may be none yet.
+    client.force_login(UserFactory(is_superuser=True))
+
+    response = client.get(reverse("board"))
+
+    assert (response.status_code, _rows(response), response.context["board"].acute_cases) == (
+        200,
+        [],
+        [],
+    )
 
 
 def test_board_project_filter(client, caseload, admin_user, other_project, other_guarantor):
@@ -313,12 +353,50 @@ def test_board_query_count_does_not_grow_with_workers(
     _workers_with_caseloads(project, count)
     client.force_login(guarantor)
 
-    # Session, user, roles; managed projects, localities (filter form); workers, active,
-    # participants, not contacted, hours, overdue tasks, plans, acute cases, their workers.
-    with django_assert_num_queries(14):
+    # Session, user, roles; managed projects, localities (filter form); the workers with their
+    # overdue tasks, the caseload figures (one aggregate over the assignments), the month's
+    # hours, and the acute clients with their workers.
+    with django_assert_num_queries(9):
         response = client.get(reverse("board"))
 
     assert len(response.context["board"].rows) == count
+
+
+@pytest.mark.parametrize("with_locality", [False, True])
+@pytest.mark.parametrize(
+    "dates",
+    [
+        (TODAY, dt.date(2021, 5, 1), dt.date(2021, 5, 31)),
+        (dt.date(2024, 3, 1), dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+        (dt.date(2020, 12, 31), dt.date(2021, 1, 1), dt.date(2021, 1, 31)),
+    ],
+)
+def test_board_statements_are_compiled_once_and_bind_like_a_fresh_build(
+    project, other_project, hvezdov, with_locality, dates
+):
+    shape = ((project.pk, other_project.pk), hvezdov.pk if with_locality else None)
+    alias = router.db_for_read(CaseAssignment)
+
+    for build in (_workers, _caseloads, _minutes, _acute):
+        args = (build, *shape, alias)
+        statement = compiled.compiled(_board_sql, args, dates)
+        assert statement is not None, build.__name__
+        assert compiled.compiled(_board_sql, args, dates) is statement
+        assert statement.bind(dates) == _board_sql(*args, dates), build.__name__
+
+
+def _from_the_first_of_the_month(project_ids, locality_id, today, month_start, month_end):
+    return Task.objects.filter(due_date__gte=today.replace(day=1)).values_list("pk")
+
+
+def test_a_statement_with_a_date_computed_otherwise_is_compiled_every_time(project):
+    args = (_from_the_first_of_the_month, (project.pk,), None, router.db_for_read(CaseAssignment))
+    dates = (TODAY, dt.date(2021, 5, 1), dt.date(2021, 5, 31))
+
+    assert compiled.compiled(_board_sql, args, dates) is None
+    sql, params = compiled.bound_sql(_board_sql, args, dates)
+    assert (sql, params) == _board_sql(*args, dates)
+    assert dt.date(2021, 5, 1) in params
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from reports import queries
 from reports.queries import indicator_drilldown, indicator_table
@@ -162,3 +163,22 @@ def test_indicator_table_query_count(project, known, django_assert_num_queries, 
     # Indicators, then one aggregate (with the documents) at the end and the day before start.
     with django_assert_num_queries(2):
         indicator_table(project, start=start, end=P3[1])
+
+
+def test_indicator_figures_match_the_statement_built_afresh(project, known):
+    """The cached statement of ``figure_counts_at`` gives what a fresh compile gives, for
+    dates in either order and with another project setting."""
+    for ends in ([P3[1], P2[0]], [P1[1], P3[1]], [P2[1]]):
+        cached = queries.figure_counts_at(project, ends)
+        args = (*queries._project_shape(project), None)
+        sql, params = queries._figure_counts_sql(*args, ends)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fresh = queries._split_counts(project, ends, cursor.fetchone())
+        assert cached == fresh
+    before = queries.figure_counts(project, P3[1])
+    project.participants_in_service_use = not project.participants_in_service_use
+    project.save()
+    after = queries.figure_counts(project, P3[1])
+    # Service use counts participants in one setting and leaves them out in the other.
+    assert before["service_use"] != after["service_use"]

@@ -115,6 +115,7 @@ def filter_field(bound_field) -> str:
     """
     from django.forms import CheckboxInput, Select
     from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
 
     widget = bound_field.field.widget
     kind = type(widget).__name__.lower()
@@ -148,11 +149,17 @@ def filter_field(bound_field) -> str:
             bound_field.help_text,
         )
     control = _plain_select(bound_field, attrs) or bound_field.as_widget(attrs=attrs)
+    # A required field's label is marked as crispy-forms marks it.
+    required = bound_field.field.required
     return format_html(
-        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
+        '<div id="div_{}" class="mb-3">'
+        '<label for="{}" class="form-label{}">{}{}</label>{}{}{}'
+        "</div>",
         bound_field.auto_id,
         bound_field.id_for_label,
+        " requiredField" if required else "",
         bound_field.label,
+        mark_safe('<span class="asteriskField">*</span>') if required else "",
         control,
         error_html,
         help_html,

@@ -85,7 +85,8 @@ class Unaccent(Func):
 
     ``unaccent()`` itself is only STABLE (its dictionary could be swapped), so PostgreSQL will
     not index it; migration ``clients.0003`` creates this wrapper with the dictionary fixed,
-    the usual ``f_unaccent`` pattern.
+    the usual ``f_unaccent`` pattern, and ``clients.0008`` rewrites its body over the
+    IMMUTABLE ``ts_lexize`` with the same dictionary, so PostgreSQL inlines it.
     """
 
     function = "casework_unaccent"

@@ -3,10 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.db import connection
+from django.db.models import Q, Value
 from django.urls import reverse
 
-from clients.models import Client, ClientStatus, DisadvantageAnswer, MonitoringCodeKind
+from clients.models import Client, ClientStatus, DisadvantageAnswer, MonitoringCodeKind, folded
 from tests.factories import (
     CaseAssignmentFactory,
     ClientFactory,
@@ -129,6 +131,35 @@ def test_search_can_use_its_indexes(people, text, indexes):
     assert [name for name in indexes if name in plan] == indexes
 
 
+# Names as people write them, ligatures and signs unaccent's rules spell out, nothing to fold,
+# nothing at all.
+FOLDING_SAMPLES = ["Nováková", "ŘÍHA Čermák", "Łódź", "ÆØÅ æøå ß Œuvre ﬁ ½ «»", "Novak", "", None]
+
+
+def test_folding_gives_what_unaccent_gives():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT casework_unaccent(t), public.unaccent('public.unaccent', t)"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS s(t, n) ORDER BY n",
+            [FOLDING_SAMPLES],
+        )
+        rows = cursor.fetchall()
+
+    assert [folded for folded, _ in rows] == [unaccented for _, unaccented in rows]
+    assert rows[0] == ("Novakova", "Novakova")
+    assert rows[-1] == (None, None)
+
+
+def test_folding_is_inlined_into_the_query():
+    # Not inlined, the function would run as a call of its own for every row read.
+    plan = Client.objects.filter(
+        Q(TrigramSimilar(folded("last_name"), folded(Value("nowak"))))
+    ).explain(verbose=True)
+
+    assert "casework_unaccent" not in plan
+    assert "ts_lexize" in plan
+
+
 # --- Filters ----------------------------------------------------------------------------------
 
 
@@ -143,6 +174,21 @@ def _list(client, user, **params):
 
 def test_list_search_goes_through_the_filter(client, people, worker_a):
     assert _list(client, worker_a, q="nowak") == ["RAL-0042"]
+
+
+def test_a_list_row_links_the_case_file_and_shows_the_status(client, people, worker_a):
+    client.force_login(worker_a)
+
+    response = client.get(reverse("clients:list"))
+
+    rows = {row.split("</td>")[0].rsplit(">", 1)[1]: row for row in response.text.split("<tr>")}
+    novak, svobodova = people["novak"], people["svobodova"]
+    link = f'<a class="tap-link" href="{novak.get_absolute_url()}">Novák Jan</a>'
+    assert link in rows["RAL-0042"]
+    assert novak.get_status_display() in rows["RAL-0042"]
+    assert "text-body-secondary" not in rows["RAL-0042"]
+    closed = f'<span class="text-body-secondary">{svobodova.get_status_display()}</span>'
+    assert closed in rows["RAL-0045"]
 
 
 def test_filter_by_locality(client, people, hvezdov, guarantor):

@@ -60,6 +60,7 @@ def _workers(request):
         )
         .distinct()
         .order_by("last_name", "first_name")
+        .only("username", "first_name", "last_name")
     )
 
 
@@ -180,16 +181,23 @@ class InterventionFilter(django_filters.FilterSet):
         # Only guarantors and admins choose among workers; a worker's log is their own.
         if not show_worker:
             del self.filters["worker"]
-        # The same choices as the declared querysets, from the projects already read.
+        # The same choices as the declared querysets, from the projects already read, with only
+        # the columns the choices show.
         project_ids = [p.pk for p in self.visible_projects]
+        self.filters["project"].queryset = Project.objects.filter(pk__in=project_ids)
         self.filters["key_activity"].queryset = (
             KeyActivity.objects.filter(project__in=project_ids)
             .select_related("project")
             .order_by("project__name", "code")
+            .only("code", "name", "project__code")
         )
-        self.filters["institution"].queryset = Institution.objects.filter(
-            organisation__in={p.organisation_id for p in self.visible_projects}
-        ).order_by("name")
+        self.filters["institution"].queryset = (
+            Institution.objects.filter(
+                organisation__in={p.organisation_id for p in self.visible_projects}
+            )
+            .order_by("name")
+            .only("name")
+        )
         # The project list already read serves the project choices.
         read_choices_plainly(self.form, project=self.visible_projects)
 

@@ -628,20 +628,25 @@ def intervention_scope(user) -> Q:
     - its project is one where the user works (hashed) and one of its participants is currently
       assigned to the user in that project (per row: the row's participants through
       ``intervention_participant_unique``, then ``assignment_current_worker_idx``).
+
+    Without a project where the user works, the last way can never match (no project to be in)
+    and is left out rather than built for nothing.
     """
     from clients.models import CaseAssignment
 
+    scope = Q(project__in=managed_project_ids(user)) | Q(
+        pk__in=InterventionWorker.objects.filter(worker=user).values("intervention")
+    )
+    worker_projects = worker_project_ids(user)
+    if not worker_projects:
+        return scope
     own_client_here = CaseAssignment.objects.current().filter(
         worker=user, project=OuterRef(OuterRef("project")), client=OuterRef("client")
     )
     own_participant = InterventionParticipant.objects.filter(
         Exists(own_client_here), intervention=OuterRef("pk")
     )
-    return (
-        Q(project__in=managed_project_ids(user))
-        | Q(pk__in=InterventionWorker.objects.filter(worker=user).values("intervention"))
-        | (Q(project__in=worker_project_ids(user)) & Exists(own_participant))
-    )
+    return scope | (Q(project__in=worker_projects) & Exists(own_participant))
 
 
 class OutreachContactQuerySet(models.QuerySet):

@@ -14,7 +14,7 @@ from casework import drafts, queries, services
 from casework.conflicts import Conflict, add_refusal, conflict_for
 from casework.filters import InterventionFilter, OutreachFilter
 from casework.forms import BoardFilterForm, InterventionForm, OutreachForm, OutreachLinkForm
-from casework.intervention_log import log_rows, worker_names
+from casework.intervention_log import log_rows, shown_in_log
 from casework.models import Intervention, OutreachContact, Project
 from casework.pagination import RowsFirstPaginator
 from casework.roles import (
@@ -94,7 +94,7 @@ def intervention_list(request):
     page = RowsFirstPaginator(intervention_filter.qs, INTERVENTION_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    worker_names(page.object_list)
+    shown_in_log(page.object_list)
     template = "casework/intervention_list.html"
     response = render(
         request,
@@ -293,7 +293,10 @@ def outreach_link(request, pk: int):
 @manager_required
 def board(request):
     """Per field worker of the projects the viewer manages: caseload, hours and warnings."""
-    projects = list(Project.objects.managed_by(request.user).order_by("name", "pk"))
+    # The form shows each project's name and filters by its id: nothing else is read.
+    projects = list(
+        Project.objects.managed_by(request.user).only("pk", "name").order_by("name", "pk")
+    )
     form = BoardFilterForm(request.GET or None, projects=projects)
     figures = board_queries.caseload_board(**form.filters())
     return render(request, "casework/board.html", {"form": form, "board": figures})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from casework.addresses import address_by_pk
 from casework.audit.events import record_access
 from casework.audit.models import AccessAction
 from casework.conflicts import add_refusal
@@ -40,6 +41,7 @@ from clients.forms import (
 from clients.models import (
     CaseAssignment,
     Client,
+    ClientStatus,
     Consent,
     Document,
     Enrolment,
@@ -100,6 +102,7 @@ def _client_list_page(request, query, *, rows_only: bool = False):
     # A ranked search sorts all its matches anyway: the page query counts them too.
     ranked = "search_rank" in rows.query.annotations
     page = RowsFirstPaginator(rows, PAGE_SIZE, count_with_rows=ranked).get_page(query.get("page"))
+    _shown_in_list(page.object_list)
     template = (
         "clients/client_list.html#rows" if request.htmx or rows_only else "clients/client_list.html"
     )
@@ -115,6 +118,17 @@ def _client_list_page(request, query, *, rows_only: bool = False):
     # or the back button can show the bare rows.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _shown_in_list(clients) -> None:
+    """Set on each row of a list page its case file's address (``url``) and its status as
+    shown (``status_text``, as ``get_status_display``): reversed and translated once for the
+    page rather than in every row of the template."""
+    address = address_by_pk("clients:detail")
+    status_texts = {value: str(label) for value, label in ClientStatus.choices}
+    for client in clients:
+        client.url = address(client.pk)
+        client.status_text = status_texts.get(client.status, client.status)
 
 
 @login_required

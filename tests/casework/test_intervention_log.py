@@ -5,7 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
+from casework.addresses import address_by_pk
 from casework.filters import months_before
 from casework.models import Intervention, Membership, ProjectExtension, Topic
 from casework.pagination import RowsFirstPaginator
@@ -126,6 +128,31 @@ def test_a_row_shows_the_names_of_clients_topics_and_workers(
     assert (row.key_activity_code, row.delivery_mode_name) == ("KA 03", "Terénní návštěva")
     assert f"{first.name}, {second.name}" in response.text
     assert "zz-nameless, Alice Terénní, Bob Terénní" in response.text
+
+
+def test_a_row_links_the_intervention_and_shows_its_date_and_start_time(
+    client, project, worker_a, ka03
+):
+    with_time = logged(project, ka03, project.start_date, worker_a)
+    with_time.start_time = dt.time(9, 5)
+    with_time.save()
+    without_time = logged(project, ka03, project.start_date + dt.timedelta(days=1), worker_a)
+    client.force_login(worker_a)
+
+    response = client.get(reverse("intervention_list"), {"date_from": "", "date_to": ""})
+
+    for intervention, shown in [
+        (with_time, f"{date_format(project.start_date, 'SHORT_DATE_FORMAT')} 09:05"),
+        (without_time, date_format(without_time.date, "SHORT_DATE_FORMAT")),
+    ]:
+        link = f'href="{intervention.get_absolute_url()}">\n                {shown}\n'
+        assert link in response.text
+
+
+@pytest.mark.parametrize("pk", [1, 42, 2_147_483_647, 10**12])
+def test_address_by_pk_is_what_reverse_gives(pk):
+    for viewname in ["intervention_detail", "clients:detail"]:
+        assert address_by_pk(viewname)(pk) == reverse(viewname, args=[pk])
 
 
 # --- Pages without a separate count (casework.pagination) -------------------------------------

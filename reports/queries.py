@@ -36,6 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Concat, Replace
 from django.utils.translation import gettext_lazy as _
 
+from casework.compiled import bound_sql
 from casework.models import (
     OutputDocument,
     Project,
@@ -47,7 +48,6 @@ from clients.queries import (
     support_minutes_until,
     threshold_crossed_by,
 )
-from casework.compiled import bound_sql
 
 # Monitoring codes the indicators look for (DOMAIN.md §3).
 HOMELESS = "PBOBP"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import FileResponse, Http404
@@ -24,7 +23,7 @@ from casework.audit.events import record_access
 from casework.audit.models import AccessAction
 from casework.audit.sensitive import SPECIAL_CATEGORY_FIGURES, may_list_special_category_persons
 from casework.models import Locality, Project
-from casework.roles import manages_project
+from casework.views import get_managed_project_for_user
 from clients.models import Client
 from clients.queries import ENTRY_FIELD_LABELS
 from reports import isesf, queries
@@ -168,19 +167,11 @@ def report_download(request, pk: int):
 # --- The indicator screens --------------------------------------------------------------------
 
 
-def _managed_project(user, pk: int) -> Project:
-    """A project the user manages: 404 with no role in it, 403 when they only work in it."""
-    project = get_object_or_404(Project.objects.visible_to(user), pk=pk)
-    if not manages_project(user, project.pk):
-        raise PermissionDenied
-    return project
-
-
 @login_required
 @require_GET
 def indicator_table(request, pk: int):
     """The project's indicators in a period: target, in the period, cumulative, % of target."""
-    project = _managed_project(request.user, pk)
+    project = get_managed_project_for_user(request.user, pk, prefetch=())
     form = IndicatorPeriodForm(request.GET, project=project, today=timezone.localdate())
     period = form.period()
     table = None
@@ -208,7 +199,7 @@ def indicator_table(request, pk: int):
 @require_GET
 def indicator_detail(request, pk: int, code: str):
     """Who counts in one indicator (or engine figure) and why; who is missing what."""
-    project = _managed_project(request.user, pk)
+    project = get_managed_project_for_user(request.user, pk, prefetch=())
     name = queries.INDICATOR_CODES.get(queries.normalise_code(code))
     if name is None and code not in queries.ENGINE_FIGURES:
         raise Http404
@@ -262,7 +253,7 @@ def indicator_detail(request, pk: int, code: str):
 @require_GET
 def export_blockers(request, pk: int):
     """The persons who cannot be exported to IS ESF 21+ for the period yet, and why."""
-    project = _managed_project(request.user, pk)
+    project = get_managed_project_for_user(request.user, pk, prefetch=())
     form = IndicatorPeriodForm(request.GET, project=project, today=timezone.localdate())
     period = form.period()
     rows = None

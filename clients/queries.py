@@ -99,15 +99,17 @@ def valid_support_minutes(
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
+def any_disadvantage_code() -> Exists:
+    """The enrolment has at least one disadvantage code (a condition on Enrolment rows)."""
+    return Exists(Enrolment.disadvantages.through.objects.filter(enrolment=OuterRef("pk")))
+
+
 def entry_data_complete() -> Q:
     """Complete entry monitoring data (DOMAIN.md §3), as a condition on Enrolment rows.
 
     Date of birth, gender, labour-market status, education, the disadvantage answer (codes,
     "none" or a documented "declined"), entry date, municipality and postcode.
     """
-    has_disadvantage_code = Exists(
-        Enrolment.disadvantages.through.objects.filter(enrolment=OuterRef("pk"))
-    )
     return (
         Q(client__birth_date__isnull=False)
         & Q(client__gender__isnull=False)
@@ -115,7 +117,7 @@ def entry_data_complete() -> Q:
         & Q(education__isnull=False)
         & (
             Q(disadvantage_answer__in=[DisadvantageAnswer.NONE, DisadvantageAnswer.DECLINED])
-            | (Q(disadvantage_answer=DisadvantageAnswer.ANSWERED) & Q(has_disadvantage_code))
+            | (Q(disadvantage_answer=DisadvantageAnswer.ANSWERED) & Q(any_disadvantage_code()))
         )
         & ~Q(client__municipality="")
         & ~Q(client__postcode="")
@@ -249,9 +251,8 @@ def participant_statuses(
     ``client``: the one client all ``enrolments`` belong to, when the caller has loaded it
     already (the case file); it is then not read again with every row.
     """
-    has_code = Exists(Enrolment.disadvantages.through.objects.filter(enrolment=OuterRef("pk")))
     rows = enrolments.select_related("project").annotate(
-        support_minutes=support_minutes_until(), has_disadvantage_code=has_code
+        support_minutes=support_minutes_until(), has_disadvantage_code=any_disadvantage_code()
     )
     if client is None:
         rows = rows.select_related("client")

@@ -13,7 +13,7 @@ views never filter by role on their own. A deactivated user (``is_active=False``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -107,6 +107,33 @@ def access_of(user: AnyUser) -> Access:
     )
     user._casework_access = (generation, access)
     return access
+
+
+@dataclass(frozen=True)
+class ScopeOwner:
+    """A user as the access scopes read them: equal for two users exactly when every
+    ``visible_to`` builds the same SQL for both (same key, flags and ``Access``).
+
+    A ``casework.compiled`` statement built from a scope is kept under this key, so a change
+    of roles, a deactivation or a new project gives a new key and a new statement. ``user``
+    is the object the scopes are built from; it takes no part in the comparison.
+    """
+
+    pk: int
+    is_active: bool
+    is_superuser: bool
+    access: Access
+    user: AnyUser = field(compare=False, hash=False, repr=False)
+
+
+def scope_owner(user: AnyUser) -> ScopeOwner:
+    return ScopeOwner(
+        pk=user.pk,
+        is_active=is_active_user(user),
+        is_superuser=bool(user.is_superuser),
+        access=access_of(user),
+        user=user,
+    )
 
 
 def admin_organisation_ids(user: AnyUser) -> list[int]:

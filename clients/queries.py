@@ -13,14 +13,11 @@ from django.contrib.postgres.lookups import DataContains, TrigramSimilar
 from django.db.models import (
     BooleanField,
     Case,
-    DateField,
     Exists,
     ExpressionWrapper,
     F,
     IntegerField,
-    OrderBy,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -31,25 +28,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
-from casework.intervention_log import topic_names, worker_fields, worker_names
-from casework.models import DateRange, Intervention, InterventionParticipant
+from casework.models import DateRange, InterventionParticipant
 from clients.models import (
-    CaseAssignment,
     Client,
     DisadvantageAnswer,
-    Document,
     Enrolment,
-    HouseholdMember,
-    IndividualPlan,
-    PlanGoal,
-    PlanStatus,
-    Task,
     folded,
     folded_full_name,
 )
-from debts.models import DebtCase
-from debts.queries import debt_summary_for_client
-from housing.queries import HousingSummary, housing_summary_for_client
 
 # A date after any real exit: an open enrolment counts support up to today and beyond.
 OPEN_END = dt.date(9999, 12, 31)
@@ -256,6 +242,13 @@ def participant_statuses(
     )
     if client is None:
         rows = rows.select_related("client")
+    return statuses_of(rows, client=client)
+
+
+def statuses_of(rows, *, client: Client | None = None) -> list[ParticipantStatus]:
+    """``ParticipantStatus`` of enrolment rows read with their project and the annotations
+    ``support_minutes`` and ``has_disadvantage_code`` (``participant_statuses``); ``client``
+    as there."""
     statuses = []
     for row in rows:
         if client is not None and row.client_id == client.pk:
@@ -294,168 +287,3 @@ def similar_clients(client: Client) -> QuerySet:
         condition |= Q(birth_number=client.birth_number)
     candidates = Client.objects.filter(organisation=client.organisation_id).filter(condition)
     return candidates.exclude(pk=client.pk) if client.pk else candidates
-
-
-# --- The case file ------------------------------------------------------------------------------
-
-TIMELINE_PAGE_SIZE = 10
-
-
-@dataclass(frozen=True)
-class TimelinePage:
-    """One page of a client's interventions, newest first."""
-
-    interventions: list[Intervention]
-    number: int
-    has_next: bool
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
-
-# What a timeline row shows of the intervention and its project, key activity and form.
-TIMELINE_FIELDS = (
-    "date",
-    "start_time",
-    "duration_minutes",
-    "record",
-    "project__code",
-    "key_activity__code",
-    "key_activity__name",
-    "delivery_mode__name",
-)
-
-
-def client_timeline(client: Client, user, *, page: int = 1) -> TimelinePage:
-    """The interventions with this client that the user may see, newest first, one page.
-
-    Only ``Intervention.objects.visible_to(user)``: a worker does not see another worker's
-    interventions with the client in a project where the client is not theirs. One query: the
-    row shows its topics and workers by name only, so each row carries them as arrays
-    (``topic_names``; ``worker_names``, each the worker's full name or else their user name,
-    as ``User.get_full_name`` and the ``default`` filter would show them) rather than as
-    prefetched model instances; PostgreSQL computes the arrays after the ``LIMIT``, for the
-    rows of the page only. One row beyond the page tells whether there is a next one, so no
-    count is needed.
-    """
-    start = (page - 1) * TIMELINE_PAGE_SIZE
-    # Newest first by ``date + 0``: ordered by the bare date, PostgreSQL walks the whole log
-    # backwards by its date index until it meets this client's rows (a busy client's first
-    # page after 3 500 rows, a quiet client's after most of the log); by an expression it reads
-    # the client's own participations and sorts those few.
-    newest_first = (
-        OrderBy(ExpressionWrapper(F("date") + 0, output_field=DateField()), descending=True),
-        F("start_time").desc(),
-        F("pk").desc(),
-    )
-    rows = list(
-        Intervention.objects.of_client(client)
-        .visible_to(user)
-        .select_related("project", "key_activity", "delivery_mode")
-        .only(*TIMELINE_FIELDS)
-        .annotate(topic_names=topic_names(), worker_fields=worker_fields())
-        .order_by(*newest_first)[start : start + TIMELINE_PAGE_SIZE + 1]
-    )
-    worker_names(rows)
-    return TimelinePage(
-        interventions=rows[:TIMELINE_PAGE_SIZE],
-        number=page,
-        has_next=len(rows) > TIMELINE_PAGE_SIZE,
-    )
-
-
-@dataclass(frozen=True)
-class CaseFile:
-    """Everything the case file shows beside the client row itself."""
-
-    current_assignments: list[CaseAssignment]
-    household_members: list[HouseholdMember]
-    statuses: list[ParticipantStatus]
-    timeline: TimelinePage
-    debt_cases: list[DebtCase]
-    housing: HousingSummary
-    plans: list[IndividualPlan]
-    open_tasks: list[Task]
-    documents: list[Document]
-
-
-def case_file(client: Client, user, *, timeline_page: int = 1) -> CaseFile:
-    """The sections of a client's case file, each through its own model's ``visible_to``.
-
-    ``client`` must be one the user may see (``get_client_for_user``): tasks and documents
-    then skip asking the database about the client again (``in_visible_case_file``), and
-    participant status does not read the client again.
-
-    A constant number of queries whatever the number of interventions, tasks, debts or
-    documents: household members 1, participant status 1, timeline 1, debt summary 1,
-    housing 2, plans with goals 2, open tasks 1, documents 1. Each reads only the columns
-    the case file shows.
-    """
-    return CaseFile(
-        # Prefetched by ``get_client_for_user``: no query of its own.
-        current_assignments=[a for a in client.assignments.all() if a.ended_on is None],
-        household_members=household_members(client, user),
-        statuses=participant_statuses(
-            Enrolment.objects.visible_to(user).filter(client=client), client=client
-        ),
-        timeline=client_timeline(client, user, page=timeline_page),
-        debt_cases=debt_summary_for_client(client, user),
-        housing=housing_summary_for_client(client, user),
-        plans=list(
-            IndividualPlan.objects.visible_to(user)
-            .filter(client=client)
-            .exclude(status=PlanStatus.CLOSED)
-            .select_related("project")
-            .only("project__code", "status", "created_on", "review_due")
-            .prefetch_related(
-                Prefetch(
-                    "goals",
-                    queryset=PlanGoal.objects.only("plan", "goal", "status", "target_date"),
-                )
-            )
-            .order_by("-created_on", "-pk")
-        ),
-        open_tasks=list(
-            Task.objects.in_visible_case_file(user, client)
-            .open()
-            .select_related("owner")
-            .only(
-                "title",
-                "kind",
-                "due_date",
-                "owner__username",
-                "owner__first_name",
-                "owner__last_name",
-            )
-            .order_by("due_date", "pk")
-        ),
-        documents=list(
-            Document.objects.in_visible_case_file(user, client).only("title", "kind", "uploaded_at")
-        ),
-    )
-
-
-def household_members(client: Client, user) -> list[HouseholdMember]:
-    """The members of the client's household, the client included.
-
-    Members who are clients the user may not see are left out, names and all (as on the
-    client form).
-    """
-    if not client.household_id:
-        return []
-    return list(
-        HouseholdMember.objects.filter(household=client.household_id)
-        .filter(Q(client=None) | Q(client=client) | Q(client__in=Client.objects.visible_to(user)))
-        .select_related("client")
-        .only(
-            "household",
-            "name",
-            "birth_year",
-            "relationship",
-            "is_dependent",
-            "client__first_name",
-            "client__last_name",
-        )
-        .order_by("pk")
-    )

@@ -24,6 +24,7 @@ from casework.pagination import RowsFirstPaginator
 from casework.private_search import PrivateSearch, search_redirect
 from casework.roles import can_sign_plan, manager_required
 from clients import services
+from clients.case_file import case_file, case_file_client, client_timeline
 from clients.filters import ClientFilter, TaskFilter
 from clients.forms import (
     ClientForm,
@@ -49,12 +50,7 @@ from clients.models import (
     IndividualPlan,
     Task,
 )
-from clients.queries import (
-    ENTRY_FIELD_LABELS,
-    case_file,
-    client_timeline,
-    missing_entry_fields,
-)
+from clients.queries import ENTRY_FIELD_LABELS, missing_entry_fields
 
 PAGE_SIZE = 50
 
@@ -148,7 +144,7 @@ def client_search(request):
 @login_required
 def client_detail(request, pk: int):
     """The case file; for htmx, just the next page of the timeline ("Show older")."""
-    client = get_client_for_user(request.user, pk)
+    client = case_file_client(request.user, pk)
     page = _page_number(request.GET.get("page"))
     if request.htmx:
         timeline = client_timeline(client, request.user, page=page)

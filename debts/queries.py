@@ -16,6 +16,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from casework.compiled import attach_related, compiled_rows, queryset_sql, related_columns
+from casework.roles import ScopeOwner, scope_owner
 from debts.budget import MAINTENANCE, SEIZABLE_INCOME
 from debts.models import (
     MONEY,
@@ -40,10 +42,17 @@ def debt_summary_for_client(client, user) -> list[DebtCase]:
     Annotations: ``total_debt`` (sum of ``Debt.total`` of debts neither paid nor written
     off), ``debt_count`` (those debts), ``enforcement_count`` (enforcements not stopped, paid
     or written off) and ``latest_analysis_on`` (date of the newest debt situation analysis,
-    or None). One query whatever the number of debts and analyses: the debts are joined once
-    and summed with a filter per figure; the analyses are a correlated subquery, so their
-    rows never multiply the debts' sums.
+    or None). One statement (``casework.compiled``) whatever the number of debts and
+    analyses: the debts are joined once and summed with a filter per figure; the analyses are
+    a correlated subquery, so their rows never multiply the debts' sums.
     """
+    rows = compiled_rows(DebtCase, _summary_statement, (scope_owner(user),), ids=[client.pk])
+    attach_related(rows, "project", ("code",))
+    return rows
+
+
+def _summary_statement(owner: ScopeOwner, dates, ids):
+    (client,) = ids
     owed = ~Q(debts__status__in=SETTLED_STATUSES)
     running = Q(debts__kind=DebtKind.ENFORCEMENT) & ~Q(debts__status__in=ENDED_ENFORCEMENT_STATUSES)
     newest_analysis = (
@@ -51,14 +60,14 @@ def debt_summary_for_client(client, user) -> list[DebtCase]:
         .order_by("-analysed_on")
         .values("analysed_on")[:1]
     )
-    return list(
-        DebtCase.objects.visible_to(user)
+    return queryset_sql(
+        DebtCase.objects.visible_to(owner.user)
         .open()
         .filter(client=client)
-        .select_related("project")
         # What the case file shows of the case and its project.
-        .only("opened_on", "project__code")
+        .only("opened_on", "project")
         .annotate(
+            **related_columns("project", ("code",)),
             total_debt=Coalesce(
                 Sum("debts__total", filter=owed), 0, output_field=DecimalField(**MONEY)
             ),

@@ -8,20 +8,21 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When, Window
 from django.utils import timezone
 
-from casework.roles import worker_project_ids
+from casework.compiled import attach_related, compiled_rows, queryset_sql, related_columns
+from casework.roles import ScopeOwner, scope_owner, worker_project_ids
 from clients.models import CaseAssignment, Client, Enrolment
 from housing.models import HousingSituation, RiskAssessment, RiskLevel
 
-# What the case file shows of the current housing situation.
+# What the case file shows of the current housing situation, beside its ETHOS category's code
+# and name and its landlord's name.
 SITUATION_SUMMARY_FIELDS = (
     "valid_from",
     "tenure",
     "arrears",
     "notice_received_on",
     "eviction_on",
-    "ethos__code",
-    "ethos__name",
-    "landlord__name",
+    "ethos",
+    "landlord",
 )
 
 
@@ -37,27 +38,44 @@ class HousingSummary:
 def housing_summary_for_client(client, user) -> HousingSummary:
     """The client's current housing situation and latest risk assessment the user may see.
 
-    Two queries, each with only the columns the case file shows. The situation follows the
-    client's access; the assessment is a project record, so a worker sees the latest one made
-    in a project where the client is theirs.
+    Two statements (``casework.compiled``), each with only the columns the case file shows.
+    The situation follows the client's access; the assessment is a project record, so a
+    worker sees the latest one made in a project where the client is theirs.
     """
-    situation = (
-        HousingSituation.objects.visible_to(user)
+    owner, ids = (scope_owner(user),), [client.pk]
+    situations = compiled_rows(HousingSituation, _situation_statement, owner, ids=ids)
+    attach_related(situations, "ethos", ("code", "name"))
+    attach_related(situations, "landlord", ("name",))
+    assessments = compiled_rows(RiskAssessment, _assessment_statement, owner, ids=ids)
+    return HousingSummary(
+        situation=situations[0] if situations else None,
+        latest_assessment=assessments[0] if assessments else None,
+    )
+
+
+def _situation_statement(owner: ScopeOwner, dates, ids):
+    (client,) = ids
+    return queryset_sql(
+        HousingSituation.objects.visible_to(owner.user)
         .current()
         .filter(client=client)
-        .select_related("ethos", "landlord")
         .only(*SITUATION_SUMMARY_FIELDS)
-        .order_by("-valid_from", "-pk")
-        .first()
+        .annotate(
+            **related_columns("ethos", ("code", "name")),
+            **related_columns("landlord", ("name",)),
+        )
+        .order_by("-valid_from", "-pk")[:1]
     )
-    assessment = (
-        RiskAssessment.objects.visible_to(user)
+
+
+def _assessment_statement(owner: ScopeOwner, dates, ids):
+    (client,) = ids
+    return queryset_sql(
+        RiskAssessment.objects.visible_to(owner.user)
         .filter(client=client)
         .only("assessed_on", "level")
-        .order_by("-assessed_on", "-pk")
-        .first()
+        .order_by("-assessed_on", "-pk")[:1]
     )
-    return HousingSummary(situation=situation, latest_assessment=assessment)
 
 
 ACUTE_EVICTION_DAYS = 30

@@ -6,9 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db.models import query
+from django.db.models.fetch_modes import FETCH_RAISE
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.models import Membership
+from casework.roles import Role
 from clients.models import (
     ConsentScope,
     DocumentKind,
@@ -615,10 +619,11 @@ def test_case_file_query_count(
     _full_record(project, worker_a, client_a, size)
     client.force_login(worker_a)
 
-    # session, user, client, its assignments with their workers, consents, roles
-    # (navigation), household members, participant status, timeline (rows with their topics
-    # and workers), debt summary, housing situation, latest assessment, plans and their
-    # goals, open tasks, documents; the access event (one INSERT).
+    # session, user, roles (the access the scopes are built from), the client with its
+    # locality, gender and household, plans, their goals, assignments with their workers,
+    # consents, household members, participant status, timeline (rows with their topics and
+    # workers), debt summary, housing situation, latest assessment, open tasks, documents;
+    # the access event (one INSERT).
     with django_assert_num_queries(17):
         response = client.get(reverse("clients:detail", args=[client_a.pk]))
 
@@ -628,4 +633,37 @@ def test_case_file_query_count(
         size,
         size,
     )
-    assert (len(case.documents), len(case.plans[0].goals.all())) == (size, size)
+    assert (len(case.documents), len(case.plans[0].goal_list)) == (size, size)
+
+
+@pytest.mark.parametrize("persona", ["worker_a", "guarantor", "admin_user"])
+def test_case_file_fetches_nothing_lazily(
+    client, request, monkeypatch, project, worker_a, client_a, persona
+):
+    """Every related row and field the page shows comes with its section's statement."""
+    _full_record(project, worker_a, client_a, 2)
+    monkeypatch.setattr(query, "DEFAULT_FETCH_MODE", FETCH_RAISE)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(reverse("clients:detail", args=[client_a.pk]))
+
+    assert response.status_code == 200
+    assert "Dítě 1" in section(response, "household-heading")
+    assert "Cíl 1" in section(response, "plan-heading")
+
+
+def test_a_change_of_roles_changes_what_the_case_file_reads(
+    client, other_project, worker_a, client_a, client_other
+):
+    """The sections' statements are kept per access: a new role is in force at once."""
+    client.force_login(worker_a)
+    assert client.get(reverse("clients:detail", args=[client_a.pk])).status_code == 200
+    assert client.get(reverse("clients:detail", args=[client_other.pk])).status_code == 404
+
+    Membership.objects.create(user=worker_a, project=other_project, role=Role.GUARANTOR)
+
+    response = client.get(reverse("clients:detail", args=[client_other.pk]))
+    assert response.status_code == 200
+    assert response.context["client"] == client_other
+    (status,) = response.context["case"].statuses
+    assert status.enrolment.project == other_project

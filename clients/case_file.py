@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 from django.db.models import DateField, ExpressionWrapper, F, OrderBy, Q
 from django.http import Http404
+from django.utils.formats import date_format, time_format
+from django.utils.text import Truncator
 
+from casework.addresses import address_by_pk
 from casework.compiled import attach_related, compiled_rows, queryset_sql, related_columns
 from casework.intervention_log import topic_names, worker_fields, worker_names
 from casework.models import Intervention
@@ -308,12 +311,41 @@ def client_timeline(client: Client, user, *, page: int = 1) -> TimelinePage:
     attach_related(rows, "project", ("code",))
     attach_related(rows, "key_activity", ("code", "name"))
     attach_related(rows, "delivery_mode", ("name",))
-    worker_names(rows)
+    shown_in_timeline(rows)
     return TimelinePage(
         interventions=rows[:TIMELINE_PAGE_SIZE],
         number=page,
         has_next=len(rows) > TIMELINE_PAGE_SIZE,
     )
+
+
+# How much of an intervention's record a timeline row shows.
+RECORD_EXCERPT_CHARS = 240
+
+
+def shown_in_timeline(rows) -> None:
+    """Set on each timeline row what it shows, as the template's filters would show it but
+    computed once for the page:
+
+    - ``url``: the intervention's page (``Intervention.get_absolute_url``);
+    - ``day``: the short date; ``time``: the start time (``TIME_FORMAT``) or "";
+    - ``activity``: "code – name (project code)" of its key activity;
+    - ``topics_text``, ``workers_text``: the names joined by commas (``worker_names``);
+    - ``excerpt``: the record cut to ``RECORD_EXCERPT_CHARS`` (``truncatechars``).
+    """
+    worker_names(rows)
+    address = address_by_pk("intervention_detail")
+    days = {}
+    for row in rows:
+        day = days.get(row.date)
+        if day is None:
+            day = days[row.date] = date_format(row.date, "SHORT_DATE_FORMAT")
+        row.url, row.day = address(row.pk), day
+        row.time = time_format(row.start_time, "TIME_FORMAT") if row.start_time else ""
+        row.activity = f"{row.key_activity.code} – {row.key_activity.name} ({row.project.code})"
+        row.topics_text = ", ".join(row.topic_names)
+        row.workers_text = ", ".join(row.worker_names)
+        row.excerpt = Truncator(row.record).chars(RECORD_EXCERPT_CHARS) if row.record else ""
 
 
 def _timeline_statement(owner: ScopeOwner, page: int, dates, ids):

@@ -14,6 +14,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.compiled import attach_related, compiled_rows, queryset_sql, related_columns
 from casework.forms import DateInput
 from casework.models import (
     Institution,
@@ -22,7 +23,7 @@ from casework.models import (
     KeyActivity,
     Project,
 )
-from casework.roles import Role
+from casework.roles import Role, scope_owner
 
 
 def _projects(request):
@@ -49,7 +50,8 @@ def _institutions(request):
 
 
 def _workers(request):
-    """Workers of the projects the user manages (the filter is for guarantors and admins)."""
+    """Workers of the projects the user manages (the filter is for guarantors and admins);
+    ``request`` or a ``casework.roles.ScopeOwner``."""
     if request is None:
         return get_user_model().objects.none()
     return (
@@ -62,6 +64,43 @@ def _workers(request):
         .order_by("last_name", "first_name")
         .only("username", "first_name", "last_name")
     )
+
+
+def _projects_with_last_day(owner, dates, ids):
+    """The projects the user sees, each with ``last_day``: its end, or its latest extension's."""
+    return queryset_sql(
+        Project.objects.visible_to(owner.user).annotate(
+            last_day=Greatest("end_date", Max("extensions__new_end_date"))
+        )
+    )
+
+
+def _key_activity_choices(project_ids):
+    return (
+        KeyActivity.objects.filter(project__in=project_ids)
+        .order_by("project__name", "code")
+        .only("code", "name", "project")
+    )
+
+
+def _key_activity_statement(project_ids, dates, ids):
+    return queryset_sql(
+        _key_activity_choices(project_ids).annotate(**related_columns("project", ("code",)))
+    )
+
+
+def _institution_choices(organisation_ids):
+    return (
+        Institution.objects.filter(organisation__in=organisation_ids).order_by("name").only("name")
+    )
+
+
+def _institution_statement(organisation_ids, dates, ids):
+    return queryset_sql(_institution_choices(organisation_ids))
+
+
+def _worker_statement(owner, dates, ids):
+    return queryset_sql(_workers(owner))
 
 
 class WorkerField(django_filters.fields.ModelChoiceField):
@@ -163,10 +202,8 @@ class InterventionFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, show_worker: bool = False, request=None, **kwargs):
         # The visible projects are read once: the project choices and the default date range.
-        self.visible_projects = list(
-            _projects(request).annotate(
-                last_day=Greatest("end_date", Max("extensions__new_end_date"))
-            )
+        self.visible_projects = compiled_rows(
+            Project, _projects_with_last_day, (scope_owner(request.user),), ids=()
         )
         self.default_range = None
         # Only a log opened without any filter gets the default; any filter searches all dates.
@@ -182,24 +219,27 @@ class InterventionFilter(django_filters.FilterSet):
         if not show_worker:
             del self.filters["worker"]
         # The same choices as the declared querysets, from the projects already read, with only
-        # the columns the choices show.
-        project_ids = [p.pk for p in self.visible_projects]
+        # the columns the choices show; each list read by a statement compiled once per set of
+        # projects (``casework.compiled``).
+        project_ids = tuple(p.pk for p in self.visible_projects)
+        organisation_ids = tuple(sorted({p.organisation_id for p in self.visible_projects}))
         self.filters["project"].queryset = Project.objects.filter(pk__in=project_ids)
-        self.filters["key_activity"].queryset = (
-            KeyActivity.objects.filter(project__in=project_ids)
-            .select_related("project")
-            .order_by("project__name", "code")
-            .only("code", "name", "project__code")
-        )
-        self.filters["institution"].queryset = (
-            Institution.objects.filter(
-                organisation__in={p.organisation_id for p in self.visible_projects}
+        self.filters["key_activity"].queryset = _key_activity_choices(project_ids)
+        self.filters["institution"].queryset = _institution_choices(organisation_ids)
+        key_activities = compiled_rows(KeyActivity, _key_activity_statement, (project_ids,), ids=())
+        attach_related(key_activities, "project", ("code",))
+        choices = {
+            "project": self.visible_projects,
+            "key_activity": key_activities,
+            "institution": compiled_rows(
+                Institution, _institution_statement, (organisation_ids,), ids=()
+            ),
+        }
+        if "worker" in self.filters:
+            choices["worker"] = compiled_rows(
+                get_user_model(), _worker_statement, (scope_owner(request.user),), ids=()
             )
-            .order_by("name")
-            .only("name")
-        )
-        # The project list already read serves the project choices.
-        read_choices_plainly(self.form, project=self.visible_projects)
+        read_choices_plainly(self.form, **choices)
 
     @staticmethod
     def default_dates(projects) -> tuple[dt.date, dt.date | None] | None:

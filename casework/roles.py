@@ -71,20 +71,15 @@ def access_of(user: AnyUser) -> Access:
     cached = getattr(user, "_casework_access", None)
     if cached is not None and cached[0] == _generation:
         return cached[1]
-    from casework.models import Membership, Project
+    from django.db import connections, router
+
+    from casework.compiled import bound_sql
+    from casework.models import Project
 
     generation = _generation
-    admin_organisations = Membership.objects.filter(user=user, role=Role.ADMIN).values(
-        "project__organisation"
-    )
-    rows = (
-        Project.objects.alias(
-            mine=models.FilteredRelation("memberships", condition=models.Q(memberships__user=user))
-        )
-        .filter(models.Q(mine__isnull=False) | models.Q(organisation__in=admin_organisations))
-        .order_by()
-        .values_list("pk", "organisation_id", "mine__role")
-    )
+    with connections[router.db_for_read(Project)].cursor() as cursor:
+        cursor.execute(*bound_sql(_access_statement, (), (), ids=[user.pk]))
+        rows = cursor.fetchall()
     roles, admin_orgs, guaranteed, worked, organisation_of = set(), set(), set(), set(), {}
     for project, organisation, role in rows:
         organisation_of[project] = organisation
@@ -133,6 +128,27 @@ def scope_owner(user: AnyUser) -> ScopeOwner:
         is_superuser=bool(user.is_superuser),
         access=access_of(user),
         user=user,
+    )
+
+
+def _access_statement(dates, ids) -> tuple[str, list]:
+    """``access_of``'s one query for the user ``ids[0]`` (a ``casework.compiled`` builder):
+    the projects where the user has a membership or administers the organisation, with the
+    user's role there (none for the organisation's other projects)."""
+    from casework.compiled import queryset_sql
+    from casework.models import Membership, Project
+
+    (user,) = ids
+    admin_organisations = Membership.objects.filter(user=user, role=Role.ADMIN).values(
+        "project__organisation"
+    )
+    return queryset_sql(
+        Project.objects.alias(
+            mine=models.FilteredRelation("memberships", condition=models.Q(memberships__user=user))
+        )
+        .filter(models.Q(mine__isnull=False) | models.Q(organisation__in=admin_organisations))
+        .order_by()
+        .values_list("pk", "organisation_id", "mine__role")
     )
 
 

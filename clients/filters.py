@@ -16,9 +16,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from casework.compiled import compiled_rows, queryset_sql
 from casework.filters import read_choices_plainly
 from casework.models import Locality, Project
-from casework.roles import Role, has_role
+from casework.roles import Role, has_role, scope_owner
 from clients.models import CaseAssignment, ClientStatus, Enrolment
 from clients.queries import with_participant_status
 
@@ -49,6 +50,32 @@ def _workers(request):
     )
 
 
+def _projects_statement(owner, dates, ids):
+    return queryset_sql(Project.objects.visible_to(owner.user))
+
+
+def _locality_choices(project_ids):
+    return Locality.objects.filter(projects__in=project_ids).distinct().only("name")
+
+
+def _locality_statement(project_ids, dates, ids):
+    return queryset_sql(_locality_choices(project_ids))
+
+
+def _worker_choices(project_ids):
+    return (
+        get_user_model()
+        .objects.filter(memberships__project__in=project_ids, memberships__role="worker")
+        .distinct()
+        .order_by("last_name", "first_name")
+        .only("username", "first_name", "last_name")
+    )
+
+
+def _worker_statement(project_ids, dates, ids):
+    return queryset_sql(_worker_choices(project_ids))
+
+
 class ClientFilter(django_filters.FilterSet):
     """Search and filters of the client list; the view passes the scoped queryset in."""
 
@@ -68,20 +95,20 @@ class ClientFilter(django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         # The visible projects are read once: the project choices, and by id the localities
-        # and workers (the same choices as the declared querysets, without their subquery).
-        self.visible_projects = list(_projects(request))
-        project_ids = [p.pk for p in self.visible_projects]
-        self.filters["locality"].queryset = (
-            Locality.objects.filter(projects__in=project_ids).distinct().only("name")
+        # and workers (the same choices as the declared querysets, without their subquery),
+        # each list by a statement compiled once per set of projects (``casework.compiled``).
+        self.visible_projects = compiled_rows(
+            Project, _projects_statement, (scope_owner(request.user),), ids=()
         )
-        self.filters["worker"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__project__in=project_ids, memberships__role="worker")
-            .distinct()
-            .order_by("last_name", "first_name")
-            .only("username", "first_name", "last_name")
+        project_ids = tuple(p.pk for p in self.visible_projects)
+        self.filters["locality"].queryset = _locality_choices(project_ids)
+        self.filters["worker"].queryset = _worker_choices(project_ids)
+        read_choices_plainly(
+            self.form,
+            project=self.visible_projects,
+            locality=compiled_rows(Locality, _locality_statement, (project_ids,), ids=()),
+            worker=compiled_rows(get_user_model(), _worker_statement, (project_ids,), ids=()),
         )
-        read_choices_plainly(self.form, project=self.visible_projects)
 
     def search(self, queryset, name, value):
         """Name (accents ignored, typos tolerated), code, year of birth or locality."""

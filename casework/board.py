@@ -33,9 +33,11 @@ from django.db.models import (
 )
 from django.db.models import query as model_query
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from casework.addresses import address_by_pk
 from casework.compiled import bound_sql
 from casework.models import InterventionParticipant, InterventionWorker, Locality, Membership
 from casework.queries import NOT_CONTACTED_DAYS, REVIEW_AHEAD_DAYS
@@ -74,10 +76,12 @@ class WorkerRow:
     plans_for_review: int = 0
     unsigned_plans: int = 0
     acute: int = 0
-    # Hours per key activity in the board's column order (filled by ``caseload_board``), and
-    # the same hours with their column's label for the table.
+    # Hours per key activity in the board's column order (filled by ``caseload_board``).
     hours_columns: list[tuple[str, float]] = field(default_factory=list)
-    hours_cells: list[tuple[str, float]] = field(default_factory=list)
+    # For the table: the worker's page, and each figure's column label with the figure as
+    # shown (``Board.columns``' order).
+    url: str = ""
+    cells: list[tuple[str, str]] = field(default_factory=list)
 
     def hours(self, code: str) -> float:
         return round(self.minutes_by_activity.get(code, 0) / 60, 1)
@@ -100,6 +104,8 @@ class Board:
     acute_cases: list[AcuteCase]
     acute_total: int = 0
     not_contacted_days: int = NOT_CONTACTED_DAYS
+    # The label of each figure column, translated once; each row's ``cells`` follow them.
+    columns: list[str] = field(default_factory=list)
 
 
 def board_workers(project_ids) -> QuerySet:
@@ -186,21 +192,50 @@ def caseload_board(
             if (row := rows.get(worker_id)) is not None:
                 row.acute += 1
     client_fields = _in_field_order(Client, ACUTE_CLIENT_FIELDS)
-    acute_cases = [
-        AcuteCase(
-            client=Client.from_db(alias, client_fields, values, fetch_mode=fetch_mode),
-            level=level,
-            eviction_on=eviction_on,
-        )
-        for *values, level, eviction_on, _ in acute[:ACUTE_LIST_SIZE]
-    ]
+    case_file = address_by_pk("clients:detail")
+    acute_cases = []
+    for *values, level, eviction_on, _ in acute[:ACUTE_LIST_SIZE]:
+        client = Client.from_db(alias, client_fields, values, fetch_mode=fetch_mode)
+        client.url = case_file(client.pk)  # as get_absolute_url, from one reverse
+        acute_cases.append(AcuteCase(client=client, level=level, eviction_on=eviction_on))
 
     activity_codes = sorted(codes)
     hours_labels = [gettext("Hours %(code)s") % {"code": code} for code in activity_codes]
+    columns = [
+        gettext("Active clients"),
+        gettext("Participants"),
+        *hours_labels,
+        gettext("Hours in total"),
+        gettext("No contact for %(days)s days") % {"days": NOT_CONTACTED_DAYS},
+        gettext("Overdue tasks"),
+        gettext("Plans to review"),
+        gettext("Unsigned plans"),
+        gettext("Acute housing"),
+    ]
+    # Hours as the ``floatformat:1`` filter shows them, formatted once per distinct value
+    # (most cells of a month repeat a few values), and each worker's address from one reverse:
+    # the table is one row per worker, so its cost per row is what grows with the team.
+    shown = {}
+
+    def hours_text(hours: float) -> str:
+        if hours not in shown:
+            shown[hours] = floatformat(hours, 1)
+        return shown[hours]
+
+    address = address_by_pk("board_worker")
     for row in rows.values():
         hours = [row.hours(code) for code in activity_codes]
         row.hours_columns = list(zip(activity_codes, hours, strict=True))
-        row.hours_cells = list(zip(hours_labels, hours, strict=True))
+        row.url = address(row.worker.pk)
+        figures = [
+            str(row.active_clients),
+            str(row.participants),
+            *(hours_text(h) for h in hours),
+            hours_text(row.hours_total),
+            *map(str, (row.not_contacted, row.overdue_tasks, row.plans_for_review)),
+            *map(str, (row.unsigned_plans, row.acute)),
+        ]
+        row.cells = list(zip(columns, figures, strict=True))
     return Board(
         today=today,
         month_start=month_start,
@@ -210,6 +245,7 @@ def caseload_board(
         hours_labels=hours_labels,
         acute_cases=acute_cases,
         acute_total=len(acute),
+        columns=columns,
     )
 
 

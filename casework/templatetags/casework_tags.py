@@ -8,6 +8,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -106,6 +108,17 @@ def age(birth_date) -> int | None:
 
 
 @register.filter
+def labelled_cells(cells) -> str:
+    """``<td data-label="label">text</td>`` for each ``(label, text)``, both escaped: the cells
+    of a stacked table (``table-stack``, where each cell shows its column's label on narrow
+    screens), built in one pass rather than with two template variables (or a ``format_html``)
+    per cell."""
+    return mark_safe(  # noqa: S308 - both parts escaped
+        "".join(f'<td data-label="{escape(label)}">{escape(text)}</td>' for label, text in cells)
+    )
+
+
+@register.filter
 def filter_field(bound_field) -> str:
     """A list filter's field in the Bootstrap markup of the forms: label, control, errors.
 
@@ -115,7 +128,6 @@ def filter_field(bound_field) -> str:
     """
     from django.forms import CheckboxInput, Select
     from django.utils.html import format_html, format_html_join
-    from django.utils.safestring import mark_safe
 
     widget = bound_field.field.widget
     kind = type(widget).__name__.lower()
@@ -174,7 +186,6 @@ def _plain_select(bound_field, attrs: dict) -> str | None:
     from django.forms import Select
     from django.forms.utils import flatatt
     from django.utils.html import format_html
-    from django.utils.safestring import mark_safe
 
     widget = bound_field.field.widget
     if type(widget) is not Select:

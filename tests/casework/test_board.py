@@ -426,3 +426,30 @@ def test_board_nav_item_only_for_managers(client, request, project, persona, sho
     response = client.get(reverse("home"))
 
     assert (f'href="{reverse("board")}"'.encode() in response.content) == shown
+
+
+def test_labelled_cells_escape_label_and_text():
+    from casework.templatetags.casework_tags import labelled_cells
+
+    html = labelled_cells([("Hours <KA 01>", "1,5"), ('A "B"', "<b>")])
+
+    assert html == (
+        '<td data-label="Hours &lt;KA 01&gt;">1,5</td>'
+        '<td data-label="A &quot;B&quot;">&lt;b&gt;</td>'
+    )
+
+
+def test_board_table_shows_each_figure_under_its_column(client, caseload, guarantor):
+    client.force_login(guarantor)
+
+    response = client.get(reverse("board"), {"month": "2021-04"}, HTTP_ACCEPT_LANGUAGE="cs")
+
+    board = response.context["board"]
+    html = response.content.decode()
+    alice = board.rows[0]
+    assert alice.url == reverse("board_worker", args=[alice.worker.pk])
+    assert [label for label, _ in alice.cells] == board.columns
+    # The hours as the floatformat:1 filter shows them in Czech, under the total's label.
+    assert '<td data-label="Hodiny celkem">40,0</td>' in html
+    for label in board.columns:
+        assert f"<th scope=\"col\">{label}</th>" in html

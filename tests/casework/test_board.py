@@ -452,4 +452,4 @@ def test_board_table_shows_each_figure_under_its_column(client, caseload, guaran
     # The hours as the floatformat:1 filter shows them in Czech, under the total's label.
     assert '<td data-label="Hodiny celkem">40,0</td>' in html
     for label in board.columns:
-        assert f"<th scope=\"col\">{label}</th>" in html
+        assert f'<th scope="col">{label}</th>' in html

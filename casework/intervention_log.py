@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from casework.addresses import address_by_pk
 from casework.models import (
@@ -118,13 +119,23 @@ def shown_in_log(rows) -> None:
     - ``worker_names`` (see ``worker_names``), ``workers_text`` and ``topics_text``: the names
       joined by commas;
     - ``url``: the intervention's page (``Intervention.get_absolute_url``);
-    - ``when``: the short date and, if there is one, the start time ("3. 5. 2021 09:30").
+    - ``when``: the short date and, if there is one, the start time ("3. 5. 2021 09:30");
+    - ``cells``: key activity, minutes, form, topics and workers with their columns' labels,
+      for ``labelled_cells``.
 
     As the template's ``join``, ``date`` and ``time`` filters would show them, but each date is
     formatted once per page and the address is reversed once (``address_by_pk``).
     """
     worker_names(rows)
     address = address_by_pk("intervention_detail")
+    # The same words as the table's header (intervention_list.html).
+    activity, minutes, form, topics, workers = (
+        gettext("Key activity"),
+        gettext("Minutes"),
+        gettext("Form"),
+        gettext("Topics"),
+        gettext("Workers"),
+    )
     days = {}
     for row in rows:
         day = days.get(row.date)
@@ -134,3 +145,10 @@ def shown_in_log(rows) -> None:
         row.url = address(row.pk)
         row.topics_text = ", ".join(row.topic_names)
         row.workers_text = ", ".join(row.worker_names)
+        row.cells = [
+            (activity, row.key_activity_code),
+            (minutes, str(row.duration_minutes), "num"),
+            (form, row.delivery_mode_name),
+            (topics, row.topics_text or "–"),
+            (workers, row.workers_text),
+        ]

@@ -109,13 +109,15 @@ def age(birth_date) -> int | None:
 
 @register.filter
 def labelled_cells(cells) -> str:
-    """``<td data-label="label">text</td>`` for each ``(label, text)``, both escaped: the cells
-    of a stacked table (``table-stack``, where each cell shows its column's label on narrow
-    screens), built in one pass rather than with two template variables (or a ``format_html``)
-    per cell."""
-    return mark_safe(  # noqa: S308 - both parts escaped
-        "".join(f'<td data-label="{escape(label)}">{escape(text)}</td>' for label, text in cells)
-    )
+    """``<td data-label="label">text</td>`` for each ``(label, text)`` or ``(label, text,
+    css_class)``, all escaped: the cells of a stacked table (``table-stack``, where each cell
+    shows its column's label on narrow screens), built in one pass rather than with two
+    template variables (or a ``format_html``) per cell."""
+    parts = []
+    for label, text, *css_class in cells:
+        attributes = f' class="{escape(css_class[0])}"' if css_class else ""
+        parts.append(f'<td data-label="{escape(label)}"{attributes}>{escape(text)}</td>')
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped
 
 
 @register.filter

@@ -149,6 +149,36 @@ def test_a_row_links_the_intervention_and_shows_its_date_and_start_time(
         assert link in response.text
 
 
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("cs", ["Klíčová aktivita", "Minuty", "Forma", "Témata", "Pracovníci"]),
+        ("en", ["Key activity", "Minutes", "Form", "Topics", "Workers"]),
+    ],
+)
+def test_each_cell_of_a_row_carries_its_columns_header(
+    client, project, worker_a, ka03, language, labels
+):
+    """The stacked table on a phone shows each cell with its column's name."""
+    intervention = logged(project, ka03, project.start_date, worker_a)
+    intervention.duration_minutes = 45
+    intervention.save()
+    client.force_login(worker_a)
+
+    response = client.get(
+        reverse("intervention_list"),
+        {"date_from": "", "date_to": ""},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    (row,) = response.context["page"].object_list
+    assert [cell[0] for cell in row.cells] == labels
+    for label in labels:
+        assert f">{label}</th>" in response.text
+    assert f'<td data-label="{labels[1]}" class="num">45</td>' in response.text
+    assert f'<td data-label="{labels[3]}">–</td>' in response.text  # no topics
+
+
 @pytest.mark.parametrize("pk", [1, 42, 2_147_483_647, 10**12])
 def test_address_by_pk_is_what_reverse_gives(pk):
     for viewname in ["intervention_detail", "clients:detail"]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
+from django.utils.functional import cached_property
 
 TOTAL = "paginator_total"
 
@@ -19,12 +22,25 @@ class RowsFirstPaginator(Paginator):
       would read every match instead of one page.
 
     Anything else (a full page without the total, a page past the end, which shows the last
-    page) counts as ``Paginator`` does. ``orphans`` are not supported.
+    page) counts as ``Paginator`` does, or by ``count_rows`` when the caller knows a cheaper
+    count of the same rows. ``orphans`` are not supported.
     """
 
-    def __init__(self, object_list: QuerySet, per_page: int, *, count_with_rows: bool = False):
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        count_with_rows: bool = False,
+        count_rows: Callable[[], int] | None = None,
+    ):
         super().__init__(object_list, per_page)
         self.count_with_rows = count_with_rows
+        self.count_rows = count_rows
+
+    @cached_property
+    def count(self) -> int:
+        return self.count_rows() if self.count_rows else Paginator.count.func(self)
 
     def get_page(self, number) -> Page:
         number = requested_page(number)

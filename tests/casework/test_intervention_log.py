@@ -306,3 +306,49 @@ def test_case_file_timeline_is_the_clients_visible_interventions(
     response = client.get(reverse("clients:detail", args=[client_a.pk]))
 
     assert response.context["case"].timeline.interventions == [shared]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"date_from": "", "date_to": ""}, {}, {"date_from": "", "date_to": "", "client": "RAL-0001"}],
+    ids=["all dates", "default range", "one client"],
+)
+def test_the_log_count_in_two_parts_equals_the_visible_rows(
+    rf, project, other_project, worker_a, worker_b, client_a, client_b, ka03, query
+):
+    """A worker who is also guarantor elsewhere: every way of seeing an intervention, one
+    intervention seen two ways, and one not seen at all."""
+    from casework.filters import InterventionFilter
+    from casework.views import _log_count
+
+    Membership.objects.create(user=worker_a, project=other_project, role=Role.GUARANTOR)
+    elsewhere = KeyActivityFactory(project=other_project)
+    day = project.start_date + dt.timedelta(days=30)
+    logged(project, ka03, day, worker_a)  # took part
+    logged(project, ka03, day, worker_b, [client_a])  # a current client of hers
+    logged(project, ka03, day, worker_b, [client_b])  # not hers: not seen
+    logged(other_project, elsewhere, day, worker_b)  # a project she manages
+    logged(other_project, elsewhere, day, worker_a)  # managed and took part: once
+    request = rf.get("/interventions/", query)
+    request.user = worker_a
+
+    log = InterventionFilter(
+        request.GET, queryset=Intervention.objects.visible_to(worker_a), request=request
+    )
+    count = _log_count(log, worker_a)
+
+    assert count is not None
+    assert count() == log.qs.count() == (0 if query == {} else 1 if "client" in query else 4)
+
+
+def test_a_worker_without_managed_projects_is_counted_in_one_query(rf, project, worker_a):
+    from casework.filters import InterventionFilter
+    from casework.views import _log_count
+
+    request = rf.get("/interventions/")
+    request.user = worker_a
+    log = InterventionFilter(
+        request.GET, queryset=Intervention.objects.visible_to(worker_a), request=request
+    )
+
+    assert _log_count(log, worker_a) is None

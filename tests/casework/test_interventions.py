@@ -923,6 +923,35 @@ def test_log_query_count(client, django_assert_num_queries, project, worker_a, k
     assert len(response.context["page"].object_list) == size
 
 
+def test_a_guarantors_full_log_page_is_counted_in_two_parts(
+    client, django_assert_num_queries, project, worker_a, guarantor, ka03
+):
+    from casework.views import INTERVENTION_PAGE_SIZE
+
+    person = own_client(project, worker_a)
+    for _ in range(INTERVENTION_PAGE_SIZE + 2):
+        InterventionFactory(
+            project=project,
+            key_activity=ka03,
+            date=project.end_date,
+            created_by=worker_a,
+            workers=[worker_a],
+            participants=[person],
+        )
+    client.force_login(guarantor)
+
+    # session, user, roles, filter choices (project, key activity, institution, worker),
+    # rows; the count as its two parts: the managed projects, and the rest of the scope.
+    with django_assert_num_queries(10):
+        response = client.get(reverse("intervention_list"))
+
+    page = response.context["page"]
+    assert (len(page.object_list), page.paginator.count) == (
+        INTERVENTION_PAGE_SIZE,
+        INTERVENTION_PAGE_SIZE + 2,
+    )
+
+
 # --- Detail and edit --------------------------------------------------------------------------
 
 

@@ -117,14 +117,21 @@ def _client_list_page(request, query, *, rows_only: bool = False):
 
 
 def _shown_in_list(clients) -> None:
-    """Set on each row of a list page its case file's address (``url``) and its status as
-    shown (``status_text``, as ``get_status_display``): reversed and translated once for the
-    page rather than in every row of the template."""
+    """Set on each row of a list page its case file's address (``url``), its status as shown
+    (``status_text``, as ``get_status_display``) and its year of birth and locality with
+    their columns' labels (``cells``, for ``labelled_cells``): reversed and translated once
+    for the page rather than in every row of the template."""
     address = address_by_pk("clients:detail")
     status_texts = {value: str(label) for value, label in ClientStatus.choices}
+    # The same words as the table's header (client_list.html).
+    year_label, locality_label = _("Year of birth"), _("Locality")
     for client in clients:
         client.url = address(client.pk)
         client.status_text = status_texts.get(client.status, client.status)
+        client.cells = [
+            (year_label, str(client.year_of_birth or "–")),
+            (locality_label, str(client.locality or "–")),
+        ]
 
 
 @login_required

@@ -314,3 +314,25 @@ def test_client_list_query_count_with_search_and_filters(
         response = client.get(reverse("clients:list"), params)
 
     assert len(response.context["page"].object_list) == size
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "year_label", "locality_label"),
+    [("cs", "Rok narození", "Lokalita"), ("en", "Year of birth", "Locality")],
+)
+def test_list_cells_carry_their_columns_header(
+    client, worker_a, client_a, language, year_label, locality_label
+):
+    """The stacked table on a phone shows each cell with its column's name."""
+    client_a.birth_date, client_a.birth_year, client_a.locality = None, 1984, None
+    client_a.save()
+    client.force_login(worker_a)
+
+    response = client.get(reverse("clients:list"), HTTP_ACCEPT_LANGUAGE=language)
+
+    html = response.content.decode()
+    assert f">{year_label}</th>" in html
+    assert f">{locality_label}</th>" in html
+    assert f'<td data-label="{year_label}">1984</td>' in html
+    assert f'<td data-label="{locality_label}">–</td>' in html

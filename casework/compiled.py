@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -190,31 +190,39 @@ def compiled_rows(model, build: Builder, args: tuple[Hashable, ...], *, ids: Seq
     return list(model.objects.raw(sql, params)) if sql else []
 
 
-def related_columns(relation: str, fields: Sequence[str]) -> dict[str, F]:
-    """The annotations that carry ``relation``'s ``fields`` in a statement for
-    ``attach_related``: ``{"project_code": F("project__code"), ...}``."""
-    return {f"{relation}_{name}": F(f"{relation}__{name}") for name in fields}
+def related_columns(relations: Mapping[str, Sequence[str]]) -> dict[str, F]:
+    """The annotations that carry each relation's fields in a statement, for
+    ``attach_related`` with the same ``relations``: ``{"project": ("code",)}`` gives
+    ``{"project_code": F("project__code")}``."""
+    return {
+        f"{relation}_{name}": F(f"{relation}__{name}")
+        for relation, fields in relations.items()
+        for name in fields
+    }
 
 
-def attach_related(rows, relation: str, fields: Sequence[str]) -> None:
-    """Give each row its ``relation`` as ``select_related`` with ``only(fields)`` would, from
-    the row's foreign key and its ``<relation>_<field>`` attributes (annotations of the
-    statement, such as ``project_code=F("project__code")``); None where the key is empty."""
+def attach_related(rows, relations: Mapping[str, Sequence[str]]) -> None:
+    """Give each row each of ``relations`` as ``select_related`` with ``only(fields)`` would,
+    from the row's foreign key and the ``related_columns(relations)`` of its statement; None
+    where the key is empty."""
     if not rows:
         return
-    foreign_key = rows[0]._meta.get_field(relation)
-    related = foreign_key.related_model
-    attnames = {related._meta.pk.attname, *(related._meta.get_field(f).attname for f in fields)}
-    # ``from_db`` takes the values in the model's field order.
-    ordered = [f for f in related._meta.concrete_fields if f.attname in attnames]
     fetch_mode = model_query.DEFAULT_FETCH_MODE
-    for row in rows:
-        key = getattr(row, foreign_key.attname)
-        if key is None:
-            setattr(row, relation, None)
-            continue
-        values = [key if f.primary_key else getattr(row, f"{relation}_{f.name}") for f in ordered]
-        instance = related.from_db(
-            row._state.db, [f.attname for f in ordered], values, fetch_mode=fetch_mode
-        )
-        setattr(row, relation, instance)
+    for relation, fields in relations.items():
+        foreign_key = rows[0]._meta.get_field(relation)
+        related = foreign_key.related_model
+        attnames = {related._meta.pk.attname, *(related._meta.get_field(f).attname for f in fields)}
+        # ``from_db`` takes the values in the model's field order.
+        ordered = [f for f in related._meta.concrete_fields if f.attname in attnames]
+        for row in rows:
+            key = getattr(row, foreign_key.attname)
+            if key is None:
+                setattr(row, relation, None)
+                continue
+            values = [
+                key if f.primary_key else getattr(row, f"{relation}_{f.name}") for f in ordered
+            ]
+            instance = related.from_db(
+                row._state.db, [f.attname for f in ordered], values, fetch_mode=fetch_mode
+            )
+            setattr(row, relation, instance)

@@ -31,22 +31,12 @@ def _projects(request):
 
 
 def _key_activities(request):
-    if request is None:
-        return KeyActivity.objects.none()
-    return (
-        KeyActivity.objects.filter(project__in=_projects(request))
-        .select_related("project")
-        .order_by("project__name", "code")
-    )
+    return _key_activity_choices(_projects(request).values("pk")).select_related("project")
 
 
 def _institutions(request):
     """Institutions of the organisations whose projects the user sees."""
-    if request is None:
-        return Institution.objects.none()
-    return Institution.objects.filter(
-        organisation__in=_projects(request).values("organisation")
-    ).order_by("name")
+    return _institution_choices(_projects(request).values("organisation"))
 
 
 def _workers(request):
@@ -76,6 +66,7 @@ def _projects_with_last_day(owner, dates, ids):
 
 
 def _key_activity_choices(project_ids):
+    """Key activities of the projects (ids, or a queryset of them), by project and code."""
     return (
         KeyActivity.objects.filter(project__in=project_ids)
         .order_by("project__name", "code")
@@ -83,13 +74,18 @@ def _key_activity_choices(project_ids):
     )
 
 
+# A key activity's choice shows its project's code (``KeyActivityField``).
+KEY_ACTIVITY_RELATED = {"project": ("code",)}
+
+
 def _key_activity_statement(project_ids, dates, ids):
     return queryset_sql(
-        _key_activity_choices(project_ids).annotate(**related_columns("project", ("code",)))
+        _key_activity_choices(project_ids).annotate(**related_columns(KEY_ACTIVITY_RELATED))
     )
 
 
 def _institution_choices(organisation_ids):
+    """Institutions of the organisations (ids, or a queryset of them), by name."""
     return (
         Institution.objects.filter(organisation__in=organisation_ids).order_by("name").only("name")
     )
@@ -227,7 +223,7 @@ class InterventionFilter(django_filters.FilterSet):
         self.filters["key_activity"].queryset = _key_activity_choices(project_ids)
         self.filters["institution"].queryset = _institution_choices(organisation_ids)
         key_activities = compiled_rows(KeyActivity, _key_activity_statement, (project_ids,), ids=())
-        attach_related(key_activities, "project", ("code",))
+        attach_related(key_activities, KEY_ACTIVITY_RELATED)
         choices = {
             "project": self.visible_projects,
             "key_activity": key_activities,

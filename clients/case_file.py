@@ -50,9 +50,21 @@ from housing.queries import HousingSummary, housing_summary_for_client
 TIMELINE_PAGE_SIZE = 10
 # What the page shows of a user (a worker, a task's owner): the full name, else the user name.
 NAME_FIELDS = ("username", "first_name", "last_name")
-HOUSEHOLD_SHOWN = ("name", "address")
+
+# What each section shows of its related rows: columns of its statement, attached as the
+# related objects (``casework.compiled.related_columns`` and ``attach_related``).
+CLIENT_RELATED = {"locality": ("name",), "gender": ("name",), "household": ("name", "address")}
+ASSIGNMENT_RELATED = {"worker": NAME_FIELDS}
+MEMBER_RELATED = {"client": ("first_name", "last_name")}
 # What participant status reads of the project, and what the page shows of it.
-ENROLMENT_PROJECT_SHOWN = ("code", "name", "participant_threshold_minutes")
+ENROLMENT_RELATED = {"project": ("code", "name", "participant_threshold_minutes")}
+PLAN_RELATED = {"project": ("code",)}
+TASK_RELATED = {"owner": NAME_FIELDS}
+TIMELINE_RELATED = {
+    "project": ("code",),
+    "key_activity": ("code", "name"),
+    "delivery_mode": ("name",),
+}
 
 
 @dataclass(frozen=True)
@@ -98,9 +110,7 @@ def case_file_client(user, pk: int) -> Client:
     rows = compiled_rows(Client, _client_statement, (scope_owner(user),), ids=[pk])
     if not rows:
         raise Http404
-    attach_related(rows, "locality", ("name",))
-    attach_related(rows, "gender", ("name",))
-    attach_related(rows, "household", HOUSEHOLD_SHOWN)
+    attach_related(rows, CLIENT_RELATED)
     return rows[0]
 
 
@@ -109,11 +119,7 @@ def _client_statement(owner: ScopeOwner, dates, ids):
     return queryset_sql(
         Client.objects.visible_to(owner.user)
         .filter(pk=pk)
-        .annotate(
-            **related_columns("locality", ("name",)),
-            **related_columns("gender", ("name",)),
-            **related_columns("household", HOUSEHOLD_SHOWN),
-        )
+        .annotate(**related_columns(CLIENT_RELATED))
     )
 
 
@@ -134,7 +140,7 @@ def case_file(client: Client, user, *, timeline_page: int = 1) -> CaseFile:
     owner = scope_owner(user)
     ids = [client.pk]
     plans = compiled_rows(IndividualPlan, _plans_statement, (owner,), ids=ids)
-    attach_related(plans, "project", ("code",))
+    attach_related(plans, PLAN_RELATED)
     if plans:
         goals = defaultdict(list)
         for goal in compiled_rows(PlanGoal, _goals_statement, (owner,), ids=ids):
@@ -158,7 +164,7 @@ def case_file(client: Client, user, *, timeline_page: int = 1) -> CaseFile:
 def _assignments(client: Client) -> list[CaseAssignment]:
     """Every assignment of the client, current and ended, newest first, with its worker."""
     rows = compiled_rows(CaseAssignment, _assignments_statement, (), ids=[client.pk])
-    attach_related(rows, "worker", NAME_FIELDS)
+    attach_related(rows, ASSIGNMENT_RELATED)
     return rows
 
 
@@ -167,7 +173,7 @@ def _assignments_statement(dates, ids):
     return queryset_sql(
         CaseAssignment.objects.filter(client=client)
         .only("kind", "started_on", "ended_on", "worker")
-        .annotate(**related_columns("worker", NAME_FIELDS))
+        .annotate(**related_columns(ASSIGNMENT_RELATED))
     )
 
 
@@ -189,7 +195,7 @@ def household_members(client: Client, owner: ScopeOwner) -> list[HouseholdMember
     rows = compiled_rows(
         HouseholdMember, _members_statement, (owner,), ids=[client.pk, client.household_id]
     )
-    attach_related(rows, "client", ("first_name", "last_name"))
+    attach_related(rows, MEMBER_RELATED)
     return rows
 
 
@@ -201,14 +207,14 @@ def _members_statement(owner: ScopeOwner, dates, ids):
             Q(client=None) | Q(client=client) | Q(client__in=Client.objects.visible_to(owner.user))
         )
         .only("client", "name", "birth_year", "relationship", "is_dependent")
-        .annotate(**related_columns("client", ("first_name", "last_name")))
+        .annotate(**related_columns(MEMBER_RELATED))
         .order_by("pk")
     )
 
 
 def _statuses(client: Client, owner: ScopeOwner) -> list[ParticipantStatus]:
     rows = compiled_rows(Enrolment, _enrolments_statement, (owner,), ids=[client.pk])
-    attach_related(rows, "project", ENROLMENT_PROJECT_SHOWN)
+    attach_related(rows, ENROLMENT_RELATED)
     return statuses_of(rows, client=client)
 
 
@@ -219,7 +225,7 @@ def _enrolments_statement(owner: ScopeOwner, dates, ids):
         Enrolment.objects.visible_to(owner.user)
         .filter(client=client)
         .annotate(
-            **related_columns("project", ENROLMENT_PROJECT_SHOWN),
+            **related_columns(ENROLMENT_RELATED),
             support_minutes=support_minutes_until(),
             has_disadvantage_code=any_disadvantage_code(),
         )
@@ -230,7 +236,7 @@ def _plans_statement(owner: ScopeOwner, dates, ids):
     return queryset_sql(
         _current_plans(owner, ids)
         .only("project", "status", "created_on", "review_due")
-        .annotate(**related_columns("project", ("code",)))
+        .annotate(**related_columns(PLAN_RELATED))
         .order_by("-created_on", "-pk")
     )
 
@@ -255,7 +261,7 @@ def _current_plans(owner: ScopeOwner, ids):
 
 def _open_tasks(client: Client, owner: ScopeOwner) -> list[Task]:
     rows = compiled_rows(Task, _tasks_statement, (owner,), ids=[client.pk])
-    attach_related(rows, "owner", NAME_FIELDS)
+    attach_related(rows, TASK_RELATED)
     return rows
 
 
@@ -265,7 +271,7 @@ def _tasks_statement(owner: ScopeOwner, dates, ids):
         Task.objects.in_visible_case_file(owner.user, client)
         .open()
         .only("title", "kind", "due_date", "owner")
-        .annotate(**related_columns("owner", NAME_FIELDS))
+        .annotate(**related_columns(TASK_RELATED))
         .order_by("due_date", "pk")
     )
 
@@ -308,9 +314,7 @@ def client_timeline(client: Client, user, *, page: int = 1) -> TimelinePage:
     rows = compiled_rows(
         Intervention, _timeline_statement, (scope_owner(user), page), ids=[client.pk]
     )
-    attach_related(rows, "project", ("code",))
-    attach_related(rows, "key_activity", ("code", "name"))
-    attach_related(rows, "delivery_mode", ("name",))
+    attach_related(rows, TIMELINE_RELATED)
     shown_in_timeline(rows)
     return TimelinePage(
         interventions=rows[:TIMELINE_PAGE_SIZE],
@@ -365,9 +369,7 @@ def _timeline_statement(owner: ScopeOwner, page: int, dates, ids):
         .visible_to(owner.user)
         .only(*TIMELINE_FIELDS)
         .annotate(
-            **related_columns("project", ("code",)),
-            **related_columns("key_activity", ("code", "name")),
-            **related_columns("delivery_mode", ("name",)),
+            **related_columns(TIMELINE_RELATED),
             topic_names=topic_names(),
             worker_fields=worker_fields(),
         )

@@ -34,20 +34,11 @@ def _projects(request):
 
 
 def _localities(request):
-    if request is None:
-        return Locality.objects.none()
-    return Locality.objects.filter(projects__in=_projects(request)).distinct()
+    return _locality_choices(_projects(request).values("pk"))
 
 
 def _workers(request):
-    if request is None:
-        return get_user_model().objects.none()
-    return (
-        get_user_model()
-        .objects.filter(memberships__project__in=_projects(request), memberships__role="worker")
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    return _worker_choices(_projects(request).values("pk"))
 
 
 def _projects_statement(owner, dates, ids):
@@ -55,6 +46,7 @@ def _projects_statement(owner, dates, ids):
 
 
 def _locality_choices(project_ids):
+    """Localities of the projects (ids, or a queryset of them)."""
     return Locality.objects.filter(projects__in=project_ids).distinct().only("name")
 
 
@@ -63,6 +55,7 @@ def _locality_statement(project_ids, dates, ids):
 
 
 def _worker_choices(project_ids):
+    """Field workers of the projects (ids, or a queryset of them), by name."""
     return (
         get_user_model()
         .objects.filter(memberships__project__in=project_ids, memberships__role="worker")

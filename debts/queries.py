@@ -36,6 +36,10 @@ SETTLED_STATUSES = [DebtStatus.PAID, DebtStatus.WRITTEN_OFF]
 ENDED_ENFORCEMENT_STATUSES = [DebtStatus.STOPPED, DebtStatus.PAID, DebtStatus.WRITTEN_OFF]
 
 
+# What the case file shows of a debt case's project.
+SUMMARY_RELATED = {"project": ("code",)}
+
+
 def debt_summary_for_client(client, user) -> list[DebtCase]:
     """The client's open debt cases the user may see, each with its figures from SQL.
 
@@ -47,7 +51,7 @@ def debt_summary_for_client(client, user) -> list[DebtCase]:
     a correlated subquery, so their rows never multiply the debts' sums.
     """
     rows = compiled_rows(DebtCase, _summary_statement, (scope_owner(user),), ids=[client.pk])
-    attach_related(rows, "project", ("code",))
+    attach_related(rows, SUMMARY_RELATED)
     return rows
 
 
@@ -67,7 +71,7 @@ def _summary_statement(owner: ScopeOwner, dates, ids):
         # What the case file shows of the case and its project.
         .only("opened_on", "project")
         .annotate(
-            **related_columns("project", ("code",)),
+            **related_columns(SUMMARY_RELATED),
             total_debt=Coalesce(
                 Sum("debts__total", filter=owed), 0, output_field=DecimalField(**MONEY)
             ),

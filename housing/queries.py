@@ -26,6 +26,9 @@ SITUATION_SUMMARY_FIELDS = (
 )
 
 
+SITUATION_RELATED = {"ethos": ("code", "name"), "landlord": ("name",)}
+
+
 @dataclass(frozen=True)
 class HousingSummary:
     situation: HousingSituation | None
@@ -44,8 +47,7 @@ def housing_summary_for_client(client, user) -> HousingSummary:
     """
     owner, ids = (scope_owner(user),), [client.pk]
     situations = compiled_rows(HousingSituation, _situation_statement, owner, ids=ids)
-    attach_related(situations, "ethos", ("code", "name"))
-    attach_related(situations, "landlord", ("name",))
+    attach_related(situations, SITUATION_RELATED)
     assessments = compiled_rows(RiskAssessment, _assessment_statement, owner, ids=ids)
     return HousingSummary(
         situation=situations[0] if situations else None,
@@ -60,10 +62,7 @@ def _situation_statement(owner: ScopeOwner, dates, ids):
         .current()
         .filter(client=client)
         .only(*SITUATION_SUMMARY_FIELDS)
-        .annotate(
-            **related_columns("ethos", ("code", "name")),
-            **related_columns("landlord", ("name",)),
-        )
+        .annotate(**related_columns(SITUATION_RELATED))
         .order_by("-valid_from", "-pk")[:1]
     )
 

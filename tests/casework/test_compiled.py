@@ -125,7 +125,7 @@ def test_queryset_rows_with_their_related_rows(project, client_a, client_other):
 
     for person in (client_a, client_other):
         rows = compiled.compiled_rows(Enrolment, build, (), ids=[person.pk])
-        compiled.attach_related(rows, "project", ("code",))
+        compiled.attach_related(rows, {"project": ("code",)})
         expected = list(
             Enrolment.objects.filter(client=person)
             .select_related("project")

@@ -116,12 +116,11 @@ def worker_names(rows) -> None:
 def shown_in_log(rows) -> None:
     """Set on each row of a log page (``log_rows``) what its cells show:
 
-    - ``worker_names`` (see ``worker_names``), ``workers_text`` and ``topics_text``: the names
-      joined by commas;
+    - ``worker_names`` (see ``worker_names``);
     - ``url``: the intervention's page (``Intervention.get_absolute_url``);
     - ``when``: the short date and, if there is one, the start time ("3. 5. 2021 09:30");
-    - ``cells``: key activity, minutes, form, topics and workers with their columns' labels,
-      for ``labelled_cells``.
+    - ``cells``: key activity, minutes, form, topics and workers (the names joined by commas)
+      with their columns' labels, for ``labelled_cells``.
 
     As the template's ``join``, ``date`` and ``time`` filters would show them, but each date is
     formatted once per page and the address is reversed once (``address_by_pk``).
@@ -143,12 +142,10 @@ def shown_in_log(rows) -> None:
             day = days[row.date] = date_format(row.date, "SHORT_DATE_FORMAT")
         row.when = f"{day} {row.start_time:%H:%M}" if row.start_time else day
         row.url = address(row.pk)
-        row.topics_text = ", ".join(row.topic_names)
-        row.workers_text = ", ".join(row.worker_names)
         row.cells = [
             (activity, row.key_activity_code),
             (minutes, str(row.duration_minutes), "num"),
             (form, row.delivery_mode_name),
-            (topics, row.topics_text or "–"),
-            (workers, row.workers_text),
+            (topics, ", ".join(row.topic_names) or "–"),
+            (workers, ", ".join(row.worker_names)),
         ]

@@ -98,12 +98,9 @@ class Board:
     month_end: dt.date
     activity_codes: list[str]
     rows: list[WorkerRow]
-    # The column label of each of ``activity_codes`` ("Hours KA 03"), translated once.
-    hours_labels: list[str]
     # The most urgent ``ACUTE_LIST_SIZE`` acute cases, and how many there are in all.
     acute_cases: list[AcuteCase]
     acute_total: int = 0
-    not_contacted_days: int = NOT_CONTACTED_DAYS
     # The label of each figure column, translated once; each row's ``cells`` follow them.
     columns: list[str] = field(default_factory=list)
 
@@ -150,7 +147,6 @@ def caseload_board(
             month_end=month_end,
             activity_codes=[],
             rows=[],
-            hours_labels=[],
             acute_cases=[],
         )
     shape = (tuple(project_ids), locality.pk if locality is not None else None)
@@ -242,7 +238,6 @@ def caseload_board(
         month_end=month_end,
         activity_codes=activity_codes,
         rows=list(rows.values()),
-        hours_labels=hours_labels,
         acute_cases=acute_cases,
         acute_total=len(acute),
         columns=columns,

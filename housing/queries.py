@@ -45,10 +45,10 @@ def housing_summary_for_client(client, user) -> HousingSummary:
     The situation follows the client's access; the assessment is a project record, so a
     worker sees the latest one made in a project where the client is theirs.
     """
-    owner, ids = (scope_owner(user),), [client.pk]
-    situations = compiled_rows(HousingSituation, _situation_statement, owner, ids=ids)
+    args, ids = (scope_owner(user),), [client.pk]
+    situations = compiled_rows(HousingSituation, _situation_statement, args, ids=ids)
     attach_related(situations, SITUATION_RELATED)
-    assessments = compiled_rows(RiskAssessment, _assessment_statement, owner, ids=ids)
+    assessments = compiled_rows(RiskAssessment, _assessment_statement, args, ids=ids)
     return HousingSummary(
         situation=situations[0] if situations else None,
         latest_assessment=assessments[0] if assessments else None,
